@@ -1,0 +1,56 @@
+namespace ReferralNet.Platform.Audit;
+
+/// <summary>
+/// Declares that an RPC is audited: every call writes a record before it answers, success or failure.
+/// Every RPC of a ReferralNet service carries this or <see cref="NotAuditedAttribute"/>; start-up fails otherwise.
+/// </summary>
+/// <param name="kind">Read or change.</param>
+/// <param name="subjectType">The kind of object the RPC touches.</param>
+/// <param name="purpose">Why the data is processed, recorded with each call.</param>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AuditedAttribute(AuditKind kind, string subjectType, string purpose) : Attribute
+{
+    /// <summary>Read or change.</summary>
+    public AuditKind Kind { get; } = kind;
+
+    /// <summary>The kind of object the RPC touches.</summary>
+    public string SubjectType { get; } = subjectType;
+
+    /// <summary>Why the data is processed.</summary>
+    public string Purpose { get; } = purpose;
+}
+
+/// <summary>Declares, with the reason, that an RPC touches no personal data and needs no audit record.</summary>
+/// <param name="reason">Why no record is needed.</param>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NotAuditedAttribute(string reason) : Attribute
+{
+    /// <summary>Why no record is needed.</summary>
+    public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// Per call: what the endpoint learned about the subject of an audited call (filled in as it loads the object),
+/// so the record names the object and, for personal data, the service user.
+/// </summary>
+public sealed class AuditScope
+{
+    /// <summary>The object touched.</summary>
+    public string? SubjectId { get; private set; }
+
+    /// <summary>The service user whose data it is.</summary>
+    public string? ServiceUserId { get; private set; }
+
+    /// <summary>The basis the call had; "role" unless consent or break-the-glass applied.</summary>
+    public string Basis { get; private set; } = "role";
+
+    /// <summary>Names the object the call touches.</summary>
+    public void Subject(string subjectId, string? serviceUserId = null)
+    {
+        SubjectId = subjectId;
+        ServiceUserId = serviceUserId;
+    }
+
+    /// <summary>Records the basis of access (a consent id or break-the-glass).</summary>
+    public void OnBasis(string basis) => Basis = basis;
+}

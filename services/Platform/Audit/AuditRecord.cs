@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ReferralNet.Platform.Audit;
+
+/// <summary>Whether a call read or changed data.</summary>
+public enum AuditKind
+{
+    /// <summary>The call read data.</summary>
+    Read = 1,
+
+    /// <summary>The call changed data.</summary>
+    Change = 2,
+}
+
+/// <summary>What a call wants recorded, before the chain assigns its place.</summary>
+/// <param name="OccurredAt">When the call was answered.</param>
+/// <param name="MemberId">Who called.</param>
+/// <param name="OrganizationId">On behalf of which organization.</param>
+/// <param name="Role">In which role.</param>
+/// <param name="Action">The gRPC method.</param>
+/// <param name="Kind">Read or change.</param>
+/// <param name="SubjectType">The kind of object touched (member, service user, referral…).</param>
+/// <param name="SubjectId">The object touched, when known.</param>
+/// <param name="ServiceUserId">The service user whose data it is, for the access log; null for staff data.</param>
+/// <param name="Purpose">Why (coordination, referral, care, directory administration…).</param>
+/// <param name="Basis">On what basis (role, consent id, break-the-glass).</param>
+/// <param name="Outcome">The gRPC status code of the answer.</param>
+/// <param name="TraceId">The W3C trace id, to find the call in traces.</param>
+public sealed record AuditEntry(
+    DateTimeOffset OccurredAt,
+    string MemberId,
+    string OrganizationId,
+    string Role,
+    string Action,
+    AuditKind Kind,
+    string SubjectType,
+    string? SubjectId,
+    string? ServiceUserId,
+    string Purpose,
+    string Basis,
+    string Outcome,
+    string? TraceId);
+
+/// <summary>
+/// One append-only audit record (NEN 7513). Each record's hash covers its fields and the previous record's hash,
+/// so changing or deleting any record breaks every hash after it. The application never updates or deletes rows.
+/// </summary>
+public sealed class AuditRecord
+{
+    /// <summary>The hash before the first record.</summary>
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>Position in the chain, from 1, without gaps; the primary key.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>When the call was answered.</summary>
+    public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>Who called.</summary>
+    public required string MemberId { get; init; }
+
+    /// <summary>On behalf of which organization.</summary>
+    public required string OrganizationId { get; init; }
+
+    /// <summary>In which role.</summary>
+    public required string Role { get; init; }
+
+    /// <summary>The gRPC method.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>Read or change.</summary>
+    public AuditKind Kind { get; init; }
+
+    /// <summary>The kind of object touched.</summary>
+    public required string SubjectType { get; init; }
+
+    /// <summary>The object touched, when known.</summary>
+    public string? SubjectId { get; init; }
+
+    /// <summary>The service user whose data it is, for the access log.</summary>
+    public string? ServiceUserId { get; init; }
+
+    /// <summary>Why.</summary>
+    public required string Purpose { get; init; }
+
+    /// <summary>On what basis.</summary>
+    public required string Basis { get; init; }
+
+    /// <summary>The gRPC status code of the answer.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The W3C trace id.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>The previous record's hash.</summary>
+    public required string PreviousHash { get; init; }
+
+    /// <summary>SHA-256 over this record's fields and <see cref="PreviousHash"/>.</summary>
+    public string Hash { get; private set; } = "";
+
+    /// <summary>The record that follows <paramref name="previousHash"/> at <paramref name="sequence"/>.</summary>
+    public static AuditRecord Chain(AuditEntry entry, long sequence, string previousHash)
+    {
+        var record = new AuditRecord
+        {
+            Sequence = sequence,
+            OccurredAt = entry.OccurredAt,
+            MemberId = entry.MemberId,
+            OrganizationId = entry.OrganizationId,
+            Role = entry.Role,
+            Action = entry.Action,
+            Kind = entry.Kind,
+            SubjectType = entry.SubjectType,
+            SubjectId = entry.SubjectId,
+            ServiceUserId = entry.ServiceUserId,
+            Purpose = entry.Purpose,
+            Basis = entry.Basis,
+            Outcome = entry.Outcome,
+            TraceId = entry.TraceId,
+            PreviousHash = previousHash,
+        };
+        record.Hash = record.ComputeHash();
+        return record;
+    }
+
+    /// <summary>The hash this record must carry; differs from <see cref="Hash"/> when the record was altered.</summary>
+    public string ComputeHash()
+    {
+        // Length-prefixed fields: no choice of values can make two different records serialize alike.
+        var text = new StringBuilder();
+        foreach (var field in new[]
+        {
+            Sequence.ToString(CultureInfo.InvariantCulture), OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            MemberId, OrganizationId, Role, Action, ((int)Kind).ToString(CultureInfo.InvariantCulture),
+            SubjectType, SubjectId ?? "", ServiceUserId ?? "", Purpose, Basis, Outcome, TraceId ?? "", PreviousHash,
+        })
+        {
+            text.Append(field.Length).Append(':').Append(field).Append(';');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>The first record in <paramref name="records"/> (in sequence order) whose chain is broken, or null.</summary>
+    public static AuditRecord? FirstBroken(IEnumerable<AuditRecord> records, string previousHash = GenesisHash)
+    {
+        foreach (var record in records)
+        {
+            if (record.PreviousHash != previousHash || record.Hash != record.ComputeHash())
+            {
+                return record;
+            }
+
+            previousHash = record.Hash;
+        }
+
+        return null;
+    }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<AuditRecord>
+    {
+        public void Configure(EntityTypeBuilder<AuditRecord> builder)
+        {
+            builder.ToTable("audit_trail");
+            builder.HasKey(x => x.Sequence);
+            builder.Property(x => x.Sequence).ValueGeneratedNever();
+            builder.Property(x => x.MemberId).HasMaxLength(64);
+            builder.Property(x => x.OrganizationId).HasMaxLength(64);
+            builder.Property(x => x.Role).HasMaxLength(32);
+            builder.Property(x => x.Action).HasMaxLength(200);
+            builder.Property(x => x.SubjectType).HasMaxLength(64);
+            builder.Property(x => x.SubjectId).HasMaxLength(64);
+            builder.Property(x => x.ServiceUserId).HasMaxLength(64);
+            builder.Property(x => x.Purpose).HasMaxLength(64);
+            builder.Property(x => x.Basis).HasMaxLength(128);
+            builder.Property(x => x.Outcome).HasMaxLength(32);
+            builder.Property(x => x.TraceId).HasMaxLength(32);
+            builder.Property(x => x.PreviousHash).HasMaxLength(64);
+            builder.Property(x => x.Hash).HasMaxLength(64);
+            builder.HasIndex(x => new { x.ServiceUserId, x.OccurredAt });
+            builder.HasIndex(x => new { x.SubjectType, x.SubjectId });
+        }
+    }
+}

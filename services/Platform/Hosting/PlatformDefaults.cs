@@ -1,0 +1,97 @@
+using System.Reflection;
+using FluentValidation;
+using Grpc.AspNetCore.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Errors;
+using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Messaging;
+using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Validation;
+
+namespace ReferralNet.Platform.Hosting;
+
+/// <summary>What every ReferralNet process shares: gRPC hosting, identity, errors, audit, health and telemetry.</summary>
+public static class PlatformDefaults
+{
+    /// <summary>The grpc.health.v1 name that reports liveness only (a process that answers is alive).</summary>
+    public const string LivenessService = "liveness";
+
+    /// <summary>Registers the platform; services then add themselves with their own AddX.</summary>
+    public static WebApplicationBuilder AddPlatformDefaults(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ReferralNetOptions.Section).Get<ReferralNetOptions>() ?? new ReferralNetOptions();
+        builder.Services.Configure<ReferralNetOptions>(builder.Configuration.GetSection(ReferralNetOptions.Section));
+        builder.Services.Configure<PersistenceOptions>(builder.Configuration.GetSection(PersistenceOptions.Section));
+
+        // gRPC over cleartext HTTP/2 (prior knowledge); TLS ends at the ingress or the Dapr sidecar.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<AuditInterceptor>();
+            grpc.Interceptors.Add<ValidationInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddHealthChecks().AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddGrpcHealthChecks(health =>
+        {
+            health.Services.Map("", _ => true);
+            health.Services.Map(LivenessService, check => check.Tags.Contains("live"));
+        });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<WriteGates>();
+        builder.Services.TryAddSingleton<OutboxSignals>();
+        builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
+        builder.Services.AddSingleton(AuditRegistryOf(builder.Services));
+        builder.Services.AddScoped<AuditScope>();
+        builder.Services.AddCallerIdentity(builder.Configuration, builder.Environment);
+        builder.AddTelemetry();
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a service's gRPC endpoint: checks that every RPC declares its audit rule (start-up fails otherwise),
+    /// reports the service in grpc.health.v1 under its full name, and registers its request validators.
+    /// </summary>
+    public static IServiceCollection AddGrpcEndpoint<TEndpoint, TContext>(this IServiceCollection services, string service, string grpcServiceName)
+        where TEndpoint : class
+        where TContext : ServiceDbContext
+    {
+        AuditRegistryOf(services).Add<TEndpoint, TContext>();
+        services.Configure<GrpcHealthChecksOptions>(health => health.Services.Map(grpcServiceName, check => check.Tags.Contains(service) || check.Tags.Contains("live")));
+        services.AddRequestValidators(typeof(TEndpoint).Assembly);
+        return services;
+    }
+
+    /// <summary>Maps reflection and health (anonymous) and turns on authentication and the default-deny policy.</summary>
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        return app;
+    }
+
+    private static IServiceCollection AddRequestValidators(this IServiceCollection services, Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))
+            {
+                services.TryAddSingleton(contract, type);
+            }
+        }
+
+        return services;
+    }
+
+    private static AuditRegistry AuditRegistryOf(IServiceCollection services) =>
+        services.Select(d => d.ImplementationInstance).OfType<AuditRegistry>().FirstOrDefault() ?? new AuditRegistry();
+}

@@ -1,0 +1,73 @@
+using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Platform.Persistence;
+
+namespace ReferralNet.Platform.Messaging;
+
+/// <summary>One handler's subscription to one event type; the bus delivers matching events through it.</summary>
+public sealed class EventSubscription
+{
+    private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> _deliver;
+
+    private EventSubscription(string eventType, string handler, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
+    {
+        EventType = eventType;
+        Handler = handler;
+        _deliver = deliver;
+    }
+
+    /// <summary>The protobuf full name of the event type.</summary>
+    public string EventType { get; }
+
+    /// <summary>The handler's name, as kept in the inbox.</summary>
+    public string Handler { get; }
+
+    /// <summary>Applies the event once, in a scope of its own.</summary>
+    public async Task DeliverAsync(IServiceProvider services, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await _deliver(scope.ServiceProvider, integrationEvent, cancellationToken);
+    }
+
+    /// <summary>A subscription of <typeparamref name="THandler"/> to <typeparamref name="TEvent"/>.</summary>
+    public static EventSubscription For<TContext, TEvent, THandler>()
+        where TContext : ServiceDbContext
+        where TEvent : IMessage<TEvent>, new()
+        where THandler : IIntegrationEventHandler<TContext, TEvent>
+    {
+        var parser = new MessageParser<TEvent>(() => new TEvent());
+        var handlerName = typeof(THandler).FullName!;
+        return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, async (services, integrationEvent, cancellationToken) =>
+        {
+            var db = services.GetRequiredService<TContext>();
+            if (await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+            {
+                return;
+            }
+
+            var time = services.GetRequiredService<TimeProvider>();
+            db.Inbox.Add(new InboxMessage
+            {
+                EventId = integrationEvent.Id,
+                Handler = handlerName,
+                EventType = integrationEvent.EventType,
+                HandledAt = time.GetUtcNow(),
+            });
+            var handler = services.GetRequiredService<THandler>();
+            await handler.HandleAsync(db, parser.ParseFrom(integrationEvent.Payload), new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent delivery of the same event won the inbox key: its effect stands, ours must not.
+                db.ChangeTracker.Clear();
+                if (!await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+                {
+                    throw;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Messaging;
+
+namespace ReferralNet.Platform.Persistence;
+
+/// <summary>Registers a service's own database on the configured provider, with outbox, audit trail and health check.</summary>
+public static class DatabaseExtensions
+{
+    private static readonly ActivitySource Source = new("ReferralNet.Persistence");
+
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> as the provider-specific subclass that carries that provider's migrations.
+    /// The connection string is <c>ConnectionStrings:{service}</c>; for SQLite it defaults to <c>{DataDirectory}/{service}.db</c>.
+    /// </summary>
+    public static IServiceCollection AddServiceDatabase<TContext, TSqlite, TSqlServer, TPostgres>(
+        this IServiceCollection services, IConfiguration configuration, string service)
+        where TContext : ServiceDbContext
+        where TSqlite : TContext
+        where TSqlServer : TContext
+        where TPostgres : TContext
+    {
+        var options = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        var connectionString = configuration.GetConnectionString(service);
+        services.TryAddSingleton<WriteGates>();
+        services.TryAddSingleton<OutboxSignals>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        void Configure(IServiceProvider provider, DbContextOptionsBuilder builder)
+        {
+            builder.AddInterceptors(new OutboxSignalInterceptor(provider.GetRequiredService<OutboxSignals>()));
+            switch (options.Provider)
+            {
+                case DatabaseProvider.Sqlite:
+                    Directory.CreateDirectory(options.DataDirectory);
+                    builder.UseSqlite(connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}")
+                        .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous), new WriteGateInterceptor(provider.GetRequiredService<WriteGates>()));
+                    break;
+                case DatabaseProvider.SqlServer:
+                    builder.UseSqlServer(Require(connectionString, service));
+                    break;
+                case DatabaseProvider.Postgres:
+                    builder.UseNpgsql(Require(connectionString, service));
+                    break;
+            }
+        }
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<TContext, TSqlite>(Configure);
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<TContext, TSqlServer>(Configure);
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<TContext, TPostgres>(Configure);
+                break;
+        }
+
+        services.AddSingleton<AuditTrail<TContext>>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditTrail<TContext>>());
+        services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddHealthChecks().AddDbContextCheck<TContext>($"{service}-database", tags: [service, "ready"]);
+        return services;
+    }
+
+    /// <summary>Applies pending migrations of <typeparamref name="TContext"/> in a trace span (when MigrateOnStart is set).</summary>
+    public static async Task MigrateAsync<TContext>(this IServiceProvider services, CancellationToken cancellationToken = default)
+        where TContext : ServiceDbContext
+    {
+        using var activity = Source.StartActivity($"Migrate {typeof(TContext).Name}");
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static string Require(string? connectionString, string service) =>
+        connectionString ?? throw new InvalidOperationException($"ConnectionStrings:{service} is required for server databases.");
+}
+
+/// <summary>
+/// Lets dotnet-ef build a provider-specific context without a running host, so each provider's migrations are
+/// generated into its own folder. The connection strings are never opened.
+/// </summary>
+public abstract class DesignTimeContextFactory<TContext>(DatabaseProvider provider) : IDesignTimeDbContextFactory<TContext>
+    where TContext : ServiceDbContext
+{
+    /// <inheritdoc />
+    public TContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => builder.UseSqlite("Data Source=design-time.db"),
+            DatabaseProvider.SqlServer => builder.UseSqlServer("Server=design-time;Database=design-time"),
+            _ => builder.UseNpgsql("Host=design-time;Database=design-time"),
+        };
+        return (TContext)Activator.CreateInstance(typeof(TContext), builder.Options)!;
+    }
+}
