@@ -10,7 +10,7 @@ public static class Idempotency
 {
     /// <summary>
     /// Returns the stored response when <paramref name="requestId"/> was seen before for this method and organization;
-    /// otherwise runs <paramref name="create"/> (which adds entities to the context) and commits its changes together
+    /// otherwise runs <paramref name="create"/> (which checks and adds entities to the context, without saving) and commits its changes together
     /// with the response. A concurrent duplicate loses on the primary key and gets the winner's response.
     /// </summary>
     public static async Task<TResponse> CreateOnceAsync<TResponse>(
@@ -19,13 +19,13 @@ public static class Idempotency
         Caller caller,
         string requestId,
         DateTimeOffset now,
-        Func<TResponse> create)
+        Func<Task<TResponse>> create)
         where TResponse : class, IMessage<TResponse>, new()
     {
         var cancellationToken = context.CancellationToken;
         if (string.IsNullOrEmpty(requestId))
         {
-            var response = create();
+            var response = await create();
             await db.SaveChangesAsync(cancellationToken);
             return response;
         }
@@ -36,7 +36,7 @@ public static class Idempotency
             return earlier;
         }
 
-        var created = create();
+        var created = await create();
         db.ProcessedRequests.Add(new ProcessedRequest
         {
             Method = key.Method,

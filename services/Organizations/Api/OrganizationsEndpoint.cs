@@ -1,0 +1,435 @@
+using FluentValidation;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Organizations.Data;
+using ReferralNet.Organizations.Domain;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Persistence;
+using Proto = ReferralNet.Contracts.V1;
+using Role = ReferralNet.Platform.Identity.MemberRole;
+
+namespace ReferralNet.Organizations.Api;
+
+/// <summary>
+/// The directory's gRPC API. Organizations and services are the network's public directory; members are visible to
+/// their own organization and to network administrators, and look missing (NOT_FOUND) to everyone else.
+/// </summary>
+public sealed class OrganizationsEndpoint(
+    OrganizationsDbContext db,
+    AuditScope audit,
+    TimeProvider time,
+    IValidator<Proto.Organization> organizationRules,
+    IValidator<Proto.Service> serviceRules,
+    IValidator<Proto.Member> memberRules) : Proto.OrganizationsService.OrganizationsServiceBase
+{
+    private const string Administration = "directory-administration";
+    private const string PublicDirectory = "directory data (organizations and services) is public to the network and holds no personal data";
+    private static readonly string[] OrganizationChangeable = ["name", "kind", "description", "website", "email", "phone", "neighbourhoods"];
+    private static readonly string[] ServiceChangeable = ["name", "description", "life_domains", "eligibility", "languages", "capacity", "acknowledgement_deadline", "active_from", "active_until"];
+    private static readonly string[] MemberChangeable = ["display_name", "email", "role", "profession", "languages"];
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "organization", Administration)]
+    public override async Task<Proto.CreateOrganizationResponse> CreateOrganization(Proto.CreateOrganizationRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        caller.RequireRole(Role.NetworkAdmin);
+        var now = time.GetUtcNow();
+        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, async () =>
+        {
+            var organization = new Organization(request.Organization.ToDetails(), now);
+            db.Organizations.Add(organization);
+            db.AddEvent(Changed(organization), now);
+            Member? admin = null;
+            if (request.FirstAdmin is { } first)
+            {
+                await EnsureEmailFreeAsync(first.Email, "first_admin.email", context.CancellationToken);
+                admin = new Member(organization, new MemberDetails(first.DisplayName.Trim(), first.Email, Role.OrgAdmin, "", [.. first.Languages]), now, now);
+                db.Members.Add(admin);
+                db.AddEvent(Changed(admin, now), now);
+            }
+
+            return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
+        });
+        audit.Subject(response.Organization.Id);
+        return response;
+    }
+
+    /// <inheritdoc />
+    [NotAudited(PublicDirectory)]
+    public override async Task<Proto.GetOrganizationResponse> GetOrganization(Proto.GetOrganizationRequest request, ServerCallContext context) =>
+        new() { Organization = (await FindOrganizationAsync(request.Id, context.CancellationToken)).ToProto() };
+
+    /// <inheritdoc />
+    [NotAudited(PublicDirectory)]
+    public override async Task<Proto.ListOrganizationsResponse> ListOrganizations(Proto.ListOrganizationsRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize, 50, 200);
+        var filters = $"{request.Kind}|{request.IncludeInactive}";
+        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        var query = db.Organizations.AsNoTracking();
+        if (request.Kind != Proto.OrganizationKind.Unspecified)
+        {
+            var kind = (OrganizationKind)request.Kind;
+            query = query.Where(o => o.Kind == kind);
+        }
+
+        if (!request.IncludeInactive)
+        {
+            query = query.Where(o => o.DeactivatedAt == null);
+        }
+
+        var page = await PageAsync(query, after, size, context.CancellationToken);
+        return new Proto.ListOrganizationsResponse
+        {
+            Organizations = { page.Items.Select(o => o.ToProto()) },
+            NextPageToken = NextToken(page, filters),
+        };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "organization", Administration)]
+    public override async Task<Proto.UpdateOrganizationResponse> UpdateOrganization(Proto.UpdateOrganizationRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var organization = await FindOrganizationAsync(request.Organization.Id, context.CancellationToken, tracked: true);
+        audit.Subject(organization.Id);
+        if (caller.Role != Role.NetworkAdmin)
+        {
+            caller.RequireAdminOf(organization.Id);
+        }
+
+        organization.EnsureVersion(request.Organization.Etag, "organization");
+        var merged = ProtoValues.MergeUpdate(organization.ToProto(), request.Organization, request.UpdateMask, OrganizationChangeable);
+        organizationRules.EnsureValid(merged, "organization");
+        var now = time.GetUtcNow();
+        organization.Change(merged.ToDetails(), now);
+        db.AddEvent(Changed(organization), now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.UpdateOrganizationResponse { Organization = organization.ToProto() };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "organization", Administration)]
+    public override async Task<Proto.DeactivateOrganizationResponse> DeactivateOrganization(Proto.DeactivateOrganizationRequest request, ServerCallContext context)
+    {
+        Caller.Of(context).RequireRole(Role.NetworkAdmin);
+        var organization = await FindOrganizationAsync(request.Id, context.CancellationToken, tracked: true);
+        audit.Subject(organization.Id);
+        organization.EnsureVersion(request.Etag, "organization");
+        var now = time.GetUtcNow();
+        organization.Deactivate(now);
+        db.AddEvent(Changed(organization), now);
+
+        // Its services stop taking referrals and its members' tokens stop working, in the same transaction.
+        var services = await db.Services.Where(s => s.OrganizationId == organization.Id && (s.ActiveUntil == null || s.ActiveUntil > now)).ToListAsync(context.CancellationToken);
+        foreach (var service in services)
+        {
+            service.Deactivate(now);
+            db.AddEvent(Changed(service, now), now);
+        }
+
+        var members = await db.Members.Where(m => m.OrganizationId == organization.Id && (m.EndAt == null || m.EndAt > now)).ToListAsync(context.CancellationToken);
+        foreach (var member in members)
+        {
+            member.End(now, now);
+            db.AddEvent(Changed(member, now), now);
+        }
+
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.DeactivateOrganizationResponse { Organization = organization.ToProto() };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "service", Administration)]
+    public override async Task<Proto.CreateServiceResponse> CreateService(Proto.CreateServiceRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var organization = await FindOrganizationAsync(request.Service.OrganizationId, context.CancellationToken);
+        caller.RequireAdminOf(organization.Id);
+        var now = time.GetUtcNow();
+        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, () =>
+        {
+            var service = new Service(organization, request.Service.ToDetails(now), now);
+            db.Services.Add(service);
+            db.AddEvent(Changed(service, now), now);
+            return Task.FromResult(new Proto.CreateServiceResponse { Service = service.ToProto(now) });
+        });
+        audit.Subject(response.Service.Id);
+        return response;
+    }
+
+    /// <inheritdoc />
+    [NotAudited(PublicDirectory)]
+    public override async Task<Proto.GetServiceResponse> GetService(Proto.GetServiceRequest request, ServerCallContext context) =>
+        new() { Service = (await FindServiceAsync(request.Id, context.CancellationToken)).ToProto(time.GetUtcNow()) };
+
+    /// <inheritdoc />
+    [NotAudited(PublicDirectory)]
+    public override async Task<Proto.ListServicesResponse> ListServices(Proto.ListServicesRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize, 50, 200);
+        var filters = $"{request.OrganizationId}|{request.IncludeInactive}";
+        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        await FindOrganizationAsync(request.OrganizationId, context.CancellationToken);
+        var now = time.GetUtcNow();
+        var query = db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => s.OrganizationId == request.OrganizationId);
+        if (!request.IncludeInactive)
+        {
+            query = query.Where(s => s.ActiveUntil == null || s.ActiveUntil > now);
+        }
+
+        var page = await PageAsync(query, after, size, context.CancellationToken);
+        return new Proto.ListServicesResponse
+        {
+            Services = { page.Items.Select(s => s.ToProto(now)) },
+            NextPageToken = NextToken(page, filters),
+        };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "service", Administration)]
+    public override async Task<Proto.UpdateServiceResponse> UpdateService(Proto.UpdateServiceRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var service = await FindServiceAsync(request.Service.Id, context.CancellationToken, tracked: true);
+        audit.Subject(service.Id);
+        caller.RequireAdminOf(service.OrganizationId);
+        service.EnsureVersion(request.Service.Etag, "service");
+        var now = time.GetUtcNow();
+        var merged = ProtoValues.MergeUpdate(service.ToProto(now), request.Service, request.UpdateMask, ServiceChangeable);
+        serviceRules.EnsureValid(merged, "service");
+        service.Change(merged.ToDetails(now), now);
+        db.AddEvent(Changed(service, now), now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.UpdateServiceResponse { Service = service.ToProto(now) };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "service", Administration)]
+    public override async Task<Proto.DeactivateServiceResponse> DeactivateService(Proto.DeactivateServiceRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var service = await FindServiceAsync(request.Id, context.CancellationToken, tracked: true);
+        audit.Subject(service.Id);
+        caller.RequireAdminOf(service.OrganizationId);
+        service.EnsureVersion(request.Etag, "service");
+        var now = time.GetUtcNow();
+        service.Deactivate(now);
+        db.AddEvent(Changed(service, now), now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.DeactivateServiceResponse { Service = service.ToProto(now) };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "member", Administration)]
+    public override async Task<Proto.CreateMemberResponse> CreateMember(Proto.CreateMemberRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var organization = await FindOrganizationAsync(request.Member.OrganizationId, context.CancellationToken);
+        caller.RequireAdminOf(organization.Id);
+        var now = time.GetUtcNow();
+        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, async () =>
+        {
+            await EnsureEmailFreeAsync(request.Member.Email, "member.email", context.CancellationToken);
+            var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToDateTimeOffset() ?? now, now);
+            if (request.Member.EndTime is { } end)
+            {
+                member.End(end.ToDateTimeOffset(), now);
+            }
+
+            db.Members.Add(member);
+            db.AddEvent(Changed(member, now), now);
+            return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
+        });
+        audit.Subject(response.Member.Id);
+        return response;
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Read, "member", Administration)]
+    public override async Task<Proto.GetMemberResponse> GetMember(Proto.GetMemberRequest request, ServerCallContext context)
+    {
+        var member = await FindVisibleMemberAsync(Caller.Of(context), request.Id, context.CancellationToken);
+        return new Proto.GetMemberResponse { Member = member.ToProto(time.GetUtcNow()) };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Read, "member", Administration)]
+    public override async Task<Proto.ListMembersResponse> ListMembers(Proto.ListMembersRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var size = Paging.Size(request.PageSize, 50, 200);
+        var filters = $"{request.OrganizationId}|{request.IncludeInactive}";
+        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        var organization = await FindOrganizationAsync(request.OrganizationId, context.CancellationToken);
+        audit.Subject(organization.Id);
+        if (!caller.ActsFor(organization.Id) && caller.Role != Role.NetworkAdmin)
+        {
+            throw new PermissionDeniedException("Members are visible to their own organization and to network administrators only.");
+        }
+
+        var now = time.GetUtcNow();
+        var query = db.Members.AsNoTracking().Where(m => m.OrganizationId == organization.Id);
+        if (!request.IncludeInactive)
+        {
+            query = query.Where(m => m.StartAt <= now && (m.EndAt == null || m.EndAt > now));
+        }
+
+        var page = await PageAsync(query, after, size, context.CancellationToken);
+        return new Proto.ListMembersResponse
+        {
+            Members = { page.Items.Select(m => m.ToProto(now)) },
+            NextPageToken = NextToken(page, filters),
+        };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "member", Administration)]
+    public override async Task<Proto.UpdateMemberResponse> UpdateMember(Proto.UpdateMemberRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var member = await FindVisibleMemberAsync(caller, request.Member.Id, context.CancellationToken, tracked: true);
+        caller.RequireAdminOf(member.OrganizationId);
+        member.EnsureVersion(request.Member.Etag, "member");
+        var now = time.GetUtcNow();
+        var merged = ProtoValues.MergeUpdate(member.ToProto(now), request.Member, request.UpdateMask, MemberChangeable);
+        memberRules.EnsureValid(merged, "member");
+        if (Member.NormalizeEmail(merged.Email) != member.Email)
+        {
+            await EnsureEmailFreeAsync(merged.Email, "member.email", context.CancellationToken);
+        }
+
+        var organization = await FindOrganizationAsync(member.OrganizationId, context.CancellationToken);
+        member.Change(organization, merged.ToDetails(), now);
+        db.AddEvent(Changed(member, now), now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "member", Administration)]
+    public override async Task<Proto.DeactivateMemberResponse> DeactivateMember(Proto.DeactivateMemberRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        var member = await FindVisibleMemberAsync(caller, request.Id, context.CancellationToken, tracked: true);
+        caller.RequireAdminOf(member.OrganizationId);
+        member.EnsureVersion(request.Etag, "member");
+        var now = time.GetUtcNow();
+        member.End(request.EndTime?.ToDateTimeOffset() ?? now, now);
+        db.AddEvent(Changed(member, now), now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
+    }
+
+    /// <inheritdoc />
+    [NotAudited("directory search holds no personal data; the age and neighbourhood asked for are not stored")]
+    public override async Task<Proto.SearchServicesResponse> SearchServices(Proto.SearchServicesRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize, 20, 100);
+        var criteria = new SearchCriteria(
+            [.. request.LifeDomains.Select(d => (LifeDomain)d).Distinct()],
+            NullIfEmpty(request.Neighbourhood),
+            NullIfEmpty(request.Language),
+            request.LanguageRequired,
+            request.HasServiceUserAge ? request.ServiceUserAge : null,
+            request.IncludeUnavailable);
+        var filters = string.Join('|', criteria.LifeDomains.Order()) + $"|{criteria.Neighbourhood}|{criteria.Language}|{criteria.LanguageRequired}|{criteria.ServiceUserAge}|{criteria.IncludeUnavailable}";
+        var cursor = Paging.Decode(request.PageToken, filters);
+        var now = time.GetUtcNow();
+
+        var ranked = RankedService.Rank(await db.FindCandidatesAsync(criteria, now, context.CancellationToken), criteria);
+        var remaining = cursor is null ? ranked : [.. ranked.Where(r => r.ComesAfter(cursor.Keys))];
+        var page = remaining.Take(size).ToList();
+        var ids = page.Select(r => r.Candidate.ServiceId).ToList();
+        var services = await db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, context.CancellationToken);
+        var organizationIds = services.Values.Select(s => s.OrganizationId).Distinct().ToList();
+        var organizationNames = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, context.CancellationToken);
+
+        var position = cursor?.Position ?? 0;
+        var response = new Proto.SearchServicesResponse();
+        foreach (var match in page)
+        {
+            var service = services[match.Candidate.ServiceId];
+            response.Matches.Add(new Proto.ServiceMatch
+            {
+                Service = service.ToProto(now),
+                OrganizationName = organizationNames[service.OrganizationId],
+                Rank = ++position,
+                NeighbourhoodMatch = match.NeighbourhoodMatch,
+                LanguageMatch = match.LanguageMatch,
+                Available = match.Candidate.Available,
+                RankingReason = match.Reason,
+            });
+        }
+
+        if (remaining.Count > page.Count)
+        {
+            response.NextPageToken = Paging.Encode(new PageCursor(page[^1].SortKey, filters, position));
+        }
+
+        return response;
+    }
+
+    private async Task<Organization> FindOrganizationAsync(string id, CancellationToken cancellationToken, bool tracked = false) =>
+        await (tracked ? db.Organizations : db.Organizations.AsNoTracking()).FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+        ?? throw new NotFoundException("Organization", id);
+
+    private async Task<Service> FindServiceAsync(string id, CancellationToken cancellationToken, bool tracked = false) =>
+        await (tracked ? db.Services : db.Services.AsNoTracking()).Include(s => s.LifeDomains).FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
+        ?? throw new NotFoundException("Service", id);
+
+    // A member of another organization looks exactly like a missing one, so ids cannot be probed.
+    private async Task<Member> FindVisibleMemberAsync(Caller caller, string id, CancellationToken cancellationToken, bool tracked = false)
+    {
+        var members = tracked ? db.Members : db.Members.AsNoTracking();
+        if (caller.Role != Role.NetworkAdmin)
+        {
+            members = members.Where(m => m.OrganizationId == caller.OrganizationId);
+        }
+
+        var member = await members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Member", id);
+        audit.Subject(member.Id);
+        return member;
+    }
+
+    private async Task EnsureEmailFreeAsync(string email, string field, CancellationToken cancellationToken)
+    {
+        var normalized = Member.NormalizeEmail(email);
+        if (await db.Members.AnyAsync(m => m.Email == normalized, cancellationToken))
+        {
+            throw new AlreadyExistsException($"{field}: a member with this e-mail address exists already.");
+        }
+    }
+
+    private static async Task<(List<T> Items, bool More)> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken)
+        where T : VersionedEntity
+    {
+        if (afterId is not null)
+        {
+            query = query.Where(e => string.Compare(e.Id, afterId) > 0);
+        }
+
+        var items = await query.OrderBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var more = items.Count > size;
+        return (more ? items[..size] : items, more);
+    }
+
+    private static string NextToken<T>((List<T> Items, bool More) page, string filters)
+        where T : VersionedEntity =>
+        page.More ? Paging.Encode(new PageCursor([page.Items[^1].Id], filters)) : "";
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static Proto.OrganizationChanged Changed(Organization organization) =>
+        new() { Organization = organization.ToProto(), Version = organization.Version };
+
+    private static Proto.ServiceChanged Changed(Service service, DateTimeOffset now) =>
+        new() { Service = service.ToProto(now), Version = service.Version };
+
+    private static Proto.MemberChanged Changed(Member member, DateTimeOffset now) =>
+        new() { Member = member.ToProto(now), Version = member.Version };
+}

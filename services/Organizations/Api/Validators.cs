@@ -1,0 +1,245 @@
+using FluentValidation;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Domain;
+using Proto = ReferralNet.Contracts.V1;
+
+namespace ReferralNet.Organizations.Api;
+
+/// <summary>Rules shared by the validators of this file.</summary>
+internal static class Rules
+{
+    public const int MaxIdLength = 64;
+    public const int MaxListItems = 50;
+
+    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().WithMessage("is required").MaximumLength(MaxIdLength);
+
+    public static IRuleBuilderOptions<T, string> OptionalId<T>(this IRuleBuilder<T, string> rule) =>
+        rule.MaximumLength(MaxIdLength);
+
+    public static void Codes<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string>>> list, Func<string?, bool> isValid, string example)
+    {
+        validator.RuleFor(list).Must(items => items.Count() <= MaxListItems).WithMessage($"must have at most {MaxListItems} items");
+        validator.RuleForEach(list).Must(isValid).WithMessage($"must be a lowercase code such as '{example}'");
+    }
+
+    public static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    public static bool IsDefined<TEnum>(TEnum value)
+        where TEnum : struct, Enum =>
+        Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
+}
+
+internal sealed class OrganizationValidator : AbstractValidator<Proto.Organization>
+{
+    public OrganizationValidator()
+    {
+        RuleFor(o => o.Name).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(o => o.Kind).Must(Rules.IsDefined).WithMessage("must be a defined organization kind");
+        RuleFor(o => o.Description).MaximumLength(2000);
+        RuleFor(o => o.Website).MaximumLength(300).Must(Rules.IsHttpUrl).When(o => o.Website.Length > 0).WithMessage("must be an absolute http(s) URL");
+        RuleFor(o => o.Email).MaximumLength(254).EmailAddress().When(o => o.Email.Length > 0);
+        RuleFor(o => o.Phone).Matches(@"^\+?[0-9 ()\-]{6,40}$").When(o => o.Phone.Length > 0).WithMessage("must be a phone number: digits, spaces and + - ( )");
+        this.Codes(o => o.Neighbourhoods, Platform.Domain.Codes.IsSlug, "moerwijk");
+    }
+}
+
+internal sealed class FirstAdminValidator : AbstractValidator<Proto.FirstAdmin>
+{
+    public FirstAdminValidator()
+    {
+        RuleFor(a => a.DisplayName).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(a => a.Email).NotEmpty().WithMessage("is required").MaximumLength(254).EmailAddress();
+        this.Codes(a => a.Languages, Platform.Domain.Codes.IsLanguage, "nl");
+    }
+}
+
+internal sealed class ServiceValidator : AbstractValidator<Proto.Service>
+{
+    public ServiceValidator()
+    {
+        RuleFor(s => s.OrganizationId).Id();
+        RuleFor(s => s.Name).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(s => s.Description).MaximumLength(2000);
+        RuleFor(s => s.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
+        RuleForEach(s => s.LifeDomains).Must(Rules.IsDefined).WithMessage("must be a defined life domain");
+        RuleFor(s => s.Eligibility).SetValidator(new EligibilityValidator()!).When(s => s.Eligibility is not null);
+        RuleFor(s => s.Languages).NotEmpty().WithMessage("must name at least one language");
+        this.Codes(s => s.Languages, Platform.Domain.Codes.IsLanguage, "nl");
+        RuleFor(s => s.Capacity).NotNull().WithMessage("is required");
+        RuleFor(s => s.Capacity.OpenPlaces).InclusiveBetween(0, 100_000).When(s => s.Capacity is not null);
+        RuleFor(s => s.Capacity.TypicalWaitDays).InclusiveBetween(0, 3650).When(s => s.Capacity is not null);
+        RuleFor(s => s.AcknowledgementDeadline).NotNull().WithMessage("is required")
+            .Must(d => ProtoValues.IsValid(d) && d.Nanos == 0 && d.Seconds >= Domain.ServiceDetails.MinAcknowledgementDeadline.TotalSeconds
+                && d.Seconds <= Domain.ServiceDetails.MaxAcknowledgementDeadline.TotalSeconds)
+            .WithMessage("must be whole seconds between 1 hour and 90 days");
+        RuleFor(s => s.ActiveFrom).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(s => s.ActiveUntil).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp")
+            .Must((s, until) => until is null || s.ActiveFrom is null || !ProtoValues.IsValid(s.ActiveFrom) || until.ToDateTimeOffset() > s.ActiveFrom.ToDateTimeOffset())
+            .WithMessage("must be after active_from");
+    }
+}
+
+internal sealed class EligibilityValidator : AbstractValidator<Proto.Eligibility>
+{
+    public EligibilityValidator()
+    {
+        RuleFor(e => e.MinAge).InclusiveBetween(0, Domain.Eligibility.MaxHumanAge).When(e => e.HasMinAge);
+        RuleFor(e => e.MaxAge).InclusiveBetween(0, Domain.Eligibility.MaxHumanAge).When(e => e.HasMaxAge)
+            .Must((e, max) => Domain.Eligibility.IsValidAgeRange(e.MinAge, max)).When(e => e.HasMinAge && e.HasMaxAge)
+            .WithMessage("must not be below min_age");
+        this.Codes(e => e.Neighbourhoods, Platform.Domain.Codes.IsSlug, "moerwijk");
+    }
+}
+
+internal sealed class MemberValidator : AbstractValidator<Proto.Member>
+{
+    public MemberValidator()
+    {
+        RuleFor(m => m.OrganizationId).Id();
+        RuleFor(m => m.DisplayName).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(m => m.Email).NotEmpty().WithMessage("is required").MaximumLength(254).EmailAddress();
+        RuleFor(m => m.Role).Must(Rules.IsDefined).WithMessage("must be a defined member role");
+        RuleFor(m => m.Profession).NotEmpty().When(m => m.Role == Proto.MemberRole.Professional).WithMessage("is required for professionals");
+        RuleFor(m => m.Profession).Must(Platform.Domain.Codes.IsSlug).When(m => m.Profession.Length > 0).WithMessage("must be a lowercase code such as 'social-worker'");
+        this.Codes(m => m.Languages, Platform.Domain.Codes.IsLanguage, "nl");
+        RuleFor(m => m.StartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(m => m.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class CreateOrganizationRequestValidator : AbstractValidator<Proto.CreateOrganizationRequest>
+{
+    public CreateOrganizationRequestValidator()
+    {
+        RuleFor(r => r.Organization).NotNull().WithMessage("is required").SetValidator(new OrganizationValidator());
+        RuleFor(r => r.Organization.Kind).NotEqual(Proto.OrganizationKind.NetworkOffice).When(r => r.Organization is not null)
+            .WithMessage("the network office exists already; there is only one");
+        RuleFor(r => r.FirstAdmin).SetValidator(new FirstAdminValidator()!).When(r => r.FirstAdmin is not null);
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetOrganizationRequestValidator : AbstractValidator<Proto.GetOrganizationRequest>
+{
+    public GetOrganizationRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListOrganizationsRequestValidator : AbstractValidator<Proto.ListOrganizationsRequest>
+{
+    public ListOrganizationsRequestValidator()
+    {
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+        RuleFor(r => r.Kind).Must(Enum.IsDefined).WithMessage("must be a defined organization kind");
+    }
+}
+
+internal sealed class UpdateOrganizationRequestValidator : AbstractValidator<Proto.UpdateOrganizationRequest>
+{
+    public UpdateOrganizationRequestValidator()
+    {
+        RuleFor(r => r.Organization).NotNull().WithMessage("is required");
+        RuleFor(r => r.Organization.Id).Id().When(r => r.Organization is not null);
+        RuleFor(r => r.Organization.Etag).NotEmpty().When(r => r.Organization is not null).WithMessage("is required: send the etag you read");
+    }
+}
+
+internal sealed class DeactivateOrganizationRequestValidator : AbstractValidator<Proto.DeactivateOrganizationRequest>
+{
+    public DeactivateOrganizationRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class CreateServiceRequestValidator : AbstractValidator<Proto.CreateServiceRequest>
+{
+    public CreateServiceRequestValidator()
+    {
+        RuleFor(r => r.Service).NotNull().WithMessage("is required").SetValidator(new ServiceValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetServiceRequestValidator : AbstractValidator<Proto.GetServiceRequest>
+{
+    public GetServiceRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListServicesRequestValidator : AbstractValidator<Proto.ListServicesRequest>
+{
+    public ListServicesRequestValidator()
+    {
+        RuleFor(r => r.OrganizationId).Id();
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}
+
+internal sealed class UpdateServiceRequestValidator : AbstractValidator<Proto.UpdateServiceRequest>
+{
+    public UpdateServiceRequestValidator()
+    {
+        RuleFor(r => r.Service).NotNull().WithMessage("is required");
+        RuleFor(r => r.Service.Id).Id().When(r => r.Service is not null);
+        RuleFor(r => r.Service.Etag).NotEmpty().When(r => r.Service is not null).WithMessage("is required: send the etag you read");
+    }
+}
+
+internal sealed class DeactivateServiceRequestValidator : AbstractValidator<Proto.DeactivateServiceRequest>
+{
+    public DeactivateServiceRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class CreateMemberRequestValidator : AbstractValidator<Proto.CreateMemberRequest>
+{
+    public CreateMemberRequestValidator()
+    {
+        RuleFor(r => r.Member).NotNull().WithMessage("is required").SetValidator(new MemberValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetMemberRequestValidator : AbstractValidator<Proto.GetMemberRequest>
+{
+    public GetMemberRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListMembersRequestValidator : AbstractValidator<Proto.ListMembersRequest>
+{
+    public ListMembersRequestValidator()
+    {
+        RuleFor(r => r.OrganizationId).Id();
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}
+
+internal sealed class UpdateMemberRequestValidator : AbstractValidator<Proto.UpdateMemberRequest>
+{
+    public UpdateMemberRequestValidator()
+    {
+        RuleFor(r => r.Member).NotNull().WithMessage("is required");
+        RuleFor(r => r.Member.Id).Id().When(r => r.Member is not null);
+        RuleFor(r => r.Member.Etag).NotEmpty().When(r => r.Member is not null).WithMessage("is required: send the etag you read");
+    }
+}
+
+internal sealed class DeactivateMemberRequestValidator : AbstractValidator<Proto.DeactivateMemberRequest>
+{
+    public DeactivateMemberRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class SearchServicesRequestValidator : AbstractValidator<Proto.SearchServicesRequest>
+{
+    public SearchServicesRequestValidator()
+    {
+        RuleFor(r => r.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
+        RuleForEach(r => r.LifeDomains).Must(Rules.IsDefined).WithMessage("must be a defined life domain");
+        RuleFor(r => r.Neighbourhood).Must(Codes.IsSlug).When(r => r.Neighbourhood.Length > 0).WithMessage("must be a lowercase neighbourhood code such as 'moerwijk'");
+        RuleFor(r => r.Language).Must(Codes.IsLanguage).When(r => r.Language.Length > 0).WithMessage("must be an ISO 639 code such as 'ar'");
+        RuleFor(r => r.Language).NotEmpty().When(r => r.LanguageRequired).WithMessage("is required when language_required is set");
+        RuleFor(r => r.ServiceUserAge).InclusiveBetween(0, Domain.Eligibility.MaxHumanAge).When(r => r.HasServiceUserAge);
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}

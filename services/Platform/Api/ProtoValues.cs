@@ -1,0 +1,58 @@
+using FluentValidation;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ReferralNet.Platform.Validation;
+
+namespace ReferralNet.Platform.Api;
+
+/// <summary>Checks and merges of protobuf values that every endpoint needs.</summary>
+public static class ProtoValues
+{
+    // The range Timestamp can represent as a DateTimeOffset (0001-01-01 to 9999-12-31).
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
+    /// <summary>True for a timestamp that converts to a date and time (unset counts as valid: optional).</summary>
+    public static bool IsValid(Timestamp? timestamp) =>
+        timestamp is null || (timestamp.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && timestamp.Nanos is >= 0 and < 1_000_000_000);
+
+    /// <summary>True for a duration that converts to a TimeSpan of whole seconds (unset counts as valid: optional).</summary>
+    public static bool IsValid(Duration? duration) =>
+        duration is null || (Math.Abs(duration.Seconds) <= 315_576_000_000 && Math.Abs(duration.Nanos) < 1_000_000_000
+            && (duration.Seconds == 0 || duration.Nanos == 0 || Math.Sign(duration.Seconds) == Math.Sign(duration.Nanos)));
+
+    /// <summary>
+    /// Applies a partial update (AIP-134): copies the fields named in <paramref name="mask"/> (all changeable fields when it
+    /// is empty) from <paramref name="update"/> onto a copy of <paramref name="current"/>. A path outside
+    /// <paramref name="changeable"/> is INVALID_ARGUMENT on update_mask.
+    /// </summary>
+    public static T MergeUpdate<T>(T current, T update, FieldMask? mask, IReadOnlyCollection<string> changeable)
+        where T : IMessage<T>, new()
+    {
+        var paths = mask is null || mask.Paths.Count == 0 ? changeable.ToList() : mask.Paths.ToList();
+        var invalid = paths.Where(p => !changeable.Contains(p.Split('.')[0]) || !FieldMask.IsValid<T>(p)).ToList();
+        if (invalid.Count > 0)
+        {
+            throw InvalidRequestException.For("update_mask", $"cannot change '{string.Join("', '", invalid)}'; changeable fields: {string.Join(", ", changeable)}");
+        }
+
+        var merged = current.Clone();
+        new FieldMask { Paths = { paths } }.Merge(update, merged, new FieldMask.MergeOptions { ReplaceMessageFields = true, ReplaceRepeatedFields = true });
+        return merged;
+    }
+
+    /// <summary>Validates <paramref name="message"/> (e.g. a merged update) and reports violations under <paramref name="field"/>.</summary>
+    public static void EnsureValid<T>(this IValidator<T> validator, T message, string field)
+        where T : IMessage
+    {
+        var result = validator.Validate(message);
+        if (!result.IsValid)
+        {
+            throw new InvalidRequestException(result.Errors.Select(e => new Google.Rpc.BadRequest.Types.FieldViolation
+            {
+                Field = $"{field}.{ValidationInterceptor.ProtoFieldPath(message.Descriptor, e.PropertyName)}",
+                Description = e.ErrorMessage,
+            }));
+        }
+    }
+}
