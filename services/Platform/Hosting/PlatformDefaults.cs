@@ -44,7 +44,7 @@ public static class PlatformDefaults
             health.Services.Map(LivenessService, check => check.Tags.Contains("live"));
         });
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<TimeProvider>(new StorageClock(TimeProvider.System));
         builder.Services.TryAddSingleton<WriteGates>();
         builder.Services.TryAddSingleton<OutboxSignals>();
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();

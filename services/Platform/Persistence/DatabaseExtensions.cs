@@ -27,7 +27,6 @@ public static class DatabaseExtensions
         var connectionString = configuration.GetConnectionString(service);
         services.TryAddSingleton<WriteGates>();
         services.TryAddSingleton<OutboxSignals>();
-        services.TryAddSingleton(TimeProvider.System);
 
         void Configure(IServiceProvider provider, DbContextOptionsBuilder builder)
         {

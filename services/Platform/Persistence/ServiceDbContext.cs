@@ -32,10 +32,10 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no date-time type: store instants as sortable integers so range filters and ordering translate.
+        // SQLite has no date-time type: store instants as UTC ticks, exact and sortable, so range filters and ordering translate.
         if (Database.IsSqlite())
         {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         }
     }
 
@@ -47,4 +47,6 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new AuditRecord.Configuration());
         modelBuilder.ApplyConfiguration(new ProcessedRequest.Configuration());
     }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 }

@@ -1,0 +1,28 @@
+namespace ReferralNet.Platform.Persistence;
+
+/// <summary>
+/// The clock every service reads, truncated to whole microseconds: the finest instant every supported database stores,
+/// so what a write returns equals what a later read returns. Wraps the injected clock (tests move it).
+/// </summary>
+public sealed class StorageClock(TimeProvider inner) : TimeProvider
+{
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow()
+    {
+        var now = inner.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
+    }
+
+    /// <inheritdoc />
+    public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => inner.TimestampFrequency;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => inner.GetTimestamp();
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        inner.CreateTimer(callback, state, dueTime, period);
+}

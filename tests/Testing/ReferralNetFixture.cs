@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Persistence;
+using ReferralNet.Server;
+using Xunit;
+
+namespace ReferralNet.Testing;
+
+/// <summary>
+/// The real ReferralNet host (Program's own wiring) on a free loopback port, shared by one test collection, with a
+/// database of its own on the given provider. Tests talk to it over a real HTTP/2 gRPC channel.
+/// </summary>
+public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDemoData) : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    /// <summary>The network administrator's e-mail in every test host.</summary>
+    public const string NetworkAdminEmail = "admin@network-office.test";
+
+    /// <summary>The provider under test.</summary>
+    public DatabaseProvider Provider => provider;
+
+    /// <summary>Why this fixture cannot run here (PostgreSQL missing outside CI), or null.</summary>
+    public string? SkipReason { get; private set; }
+
+    /// <summary>An HTTP/2 channel to the host.</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>What the server logged at Error level.</summary>
+    public ServerErrorLog ServerErrors { get; } = new();
+
+    /// <summary>The host's services (for reading the database the way the service does).</summary>
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Extra configuration of a derived fixture.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration => [];
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        if (provider == DatabaseProvider.Postgres && PostgresCluster.Unavailable is { } reason)
+        {
+            SkipReason = reason;
+            return;
+        }
+
+        var dataDirectory = Directory.CreateTempSubdirectory("referralnet-test-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ReferralNet:Database:Provider"] = provider.ToString(),
+            ["ReferralNet:Database:DataDirectory"] = dataDirectory,
+            ["ReferralNet:SeedDemoData"] = seedDemoData.ToString(),
+            ["ReferralNet:Auth:DevIssuer"] = "true",
+            ["ReferralNet:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["ReferralNet:Bootstrap:NetworkAdminEmail"] = NetworkAdminEmail,
+        };
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var cluster = await PostgresCluster.Shared;
+            settings["ConnectionStrings:organizations"] = await cluster.CreateDatabaseAsync("organizations");
+        }
+
+        foreach (var (key, value) in Configuration)
+        {
+            settings[key] = value;
+        }
+
+        _app = ReferralNetHost.Build(["--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(ServerErrors);
+        });
+        await _app.InitializeAsync();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    /// <summary>Call options carrying a token for <paramref name="member"/>.</summary>
+    public CallOptions As(MemberStanding member) => Bearer(Services.GetRequiredService<DevTokenIssuer>().Issue(member));
+
+    /// <summary>Call options carrying <paramref name="token"/> as the bearer token.</summary>
+    public static CallOptions Bearer(string token) => new(new Metadata { { "authorization", $"Bearer {token}" } });
+
+    /// <summary>The network administrator the host bootstrapped.</summary>
+    public async Task<MemberStanding> NetworkAdminAsync() =>
+        await Services.GetRequiredService<IMemberDirectory>().FindNetworkAdminAsync(CancellationToken.None)
+        ?? throw new InvalidOperationException("The host has no network administrator.");
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The host on SQLite, seeded with the demo directory of The Hague (as the embedded shape runs).</summary>
+public sealed class SqliteFixture() : ReferralNetFixture(DatabaseProvider.Sqlite, seedDemoData: true);
+
+/// <summary>The host on a real PostgreSQL server.</summary>
+public sealed class PostgresFixture() : ReferralNetFixture(DatabaseProvider.Postgres, seedDemoData: false);
