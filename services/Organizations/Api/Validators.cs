@@ -1,6 +1,7 @@
 using FluentValidation;
 using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Validation;
 using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Organizations.Api;
@@ -31,7 +32,7 @@ internal static class Rules
         Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
 }
 
-internal sealed class OrganizationValidator : AbstractValidator<Proto.Organization>
+internal sealed class OrganizationValidator : RequestValidator<Proto.Organization>
 {
     public OrganizationValidator()
     {
@@ -45,7 +46,7 @@ internal sealed class OrganizationValidator : AbstractValidator<Proto.Organizati
     }
 }
 
-internal sealed class FirstAdminValidator : AbstractValidator<Proto.FirstAdmin>
+internal sealed class FirstAdminValidator : RequestValidator<Proto.FirstAdmin>
 {
     public FirstAdminValidator()
     {
@@ -55,7 +56,7 @@ internal sealed class FirstAdminValidator : AbstractValidator<Proto.FirstAdmin>
     }
 }
 
-internal sealed class ServiceValidator : AbstractValidator<Proto.Service>
+internal sealed class ServiceValidator : RequestValidator<Proto.Service>
 {
     public ServiceValidator()
     {
@@ -81,7 +82,7 @@ internal sealed class ServiceValidator : AbstractValidator<Proto.Service>
     }
 }
 
-internal sealed class EligibilityValidator : AbstractValidator<Proto.Eligibility>
+internal sealed class EligibilityValidator : RequestValidator<Proto.Eligibility>
 {
     public EligibilityValidator()
     {
@@ -93,7 +94,7 @@ internal sealed class EligibilityValidator : AbstractValidator<Proto.Eligibility
     }
 }
 
-internal sealed class MemberValidator : AbstractValidator<Proto.Member>
+internal sealed class MemberValidator : RequestValidator<Proto.Member>
 {
     public MemberValidator()
     {
@@ -109,7 +110,7 @@ internal sealed class MemberValidator : AbstractValidator<Proto.Member>
     }
 }
 
-internal sealed class CreateOrganizationRequestValidator : AbstractValidator<Proto.CreateOrganizationRequest>
+internal sealed class CreateOrganizationRequestValidator : RequestValidator<Proto.CreateOrganizationRequest>
 {
     public CreateOrganizationRequestValidator()
     {
@@ -121,12 +122,12 @@ internal sealed class CreateOrganizationRequestValidator : AbstractValidator<Pro
     }
 }
 
-internal sealed class GetOrganizationRequestValidator : AbstractValidator<Proto.GetOrganizationRequest>
+internal sealed class GetOrganizationRequestValidator : RequestValidator<Proto.GetOrganizationRequest>
 {
     public GetOrganizationRequestValidator() => RuleFor(r => r.Id).Id();
 }
 
-internal sealed class ListOrganizationsRequestValidator : AbstractValidator<Proto.ListOrganizationsRequest>
+internal sealed class ListOrganizationsRequestValidator : RequestValidator<Proto.ListOrganizationsRequest>
 {
     public ListOrganizationsRequestValidator()
     {
@@ -135,7 +136,7 @@ internal sealed class ListOrganizationsRequestValidator : AbstractValidator<Prot
     }
 }
 
-internal sealed class UpdateOrganizationRequestValidator : AbstractValidator<Proto.UpdateOrganizationRequest>
+internal sealed class UpdateOrganizationRequestValidator : RequestValidator<Proto.UpdateOrganizationRequest>
 {
     public UpdateOrganizationRequestValidator()
     {
@@ -145,12 +146,12 @@ internal sealed class UpdateOrganizationRequestValidator : AbstractValidator<Pro
     }
 }
 
-internal sealed class DeactivateOrganizationRequestValidator : AbstractValidator<Proto.DeactivateOrganizationRequest>
+internal sealed class DeactivateOrganizationRequestValidator : RequestValidator<Proto.DeactivateOrganizationRequest>
 {
     public DeactivateOrganizationRequestValidator() => RuleFor(r => r.Id).Id();
 }
 
-internal sealed class CreateServiceRequestValidator : AbstractValidator<Proto.CreateServiceRequest>
+internal sealed class CreateServiceRequestValidator : RequestValidator<Proto.CreateServiceRequest>
 {
     public CreateServiceRequestValidator()
     {
@@ -159,12 +160,12 @@ internal sealed class CreateServiceRequestValidator : AbstractValidator<Proto.Cr
     }
 }
 
-internal sealed class GetServiceRequestValidator : AbstractValidator<Proto.GetServiceRequest>
+internal sealed class GetServiceRequestValidator : RequestValidator<Proto.GetServiceRequest>
 {
     public GetServiceRequestValidator() => RuleFor(r => r.Id).Id();
 }
 
-internal sealed class ListServicesRequestValidator : AbstractValidator<Proto.ListServicesRequest>
+internal sealed class ListServicesRequestValidator : RequestValidator<Proto.ListServicesRequest>
 {
     public ListServicesRequestValidator()
     {
@@ -173,7 +174,7 @@ internal sealed class ListServicesRequestValidator : AbstractValidator<Proto.Lis
     }
 }
 
-internal sealed class UpdateServiceRequestValidator : AbstractValidator<Proto.UpdateServiceRequest>
+internal sealed class UpdateServiceRequestValidator : RequestValidator<Proto.UpdateServiceRequest>
 {
     public UpdateServiceRequestValidator()
     {
@@ -183,12 +184,12 @@ internal sealed class UpdateServiceRequestValidator : AbstractValidator<Proto.Up
     }
 }
 
-internal sealed class DeactivateServiceRequestValidator : AbstractValidator<Proto.DeactivateServiceRequest>
+internal sealed class DeactivateServiceRequestValidator : RequestValidator<Proto.DeactivateServiceRequest>
 {
     public DeactivateServiceRequestValidator() => RuleFor(r => r.Id).Id();
 }
 
-internal sealed class CreateMemberRequestValidator : AbstractValidator<Proto.CreateMemberRequest>
+internal sealed class CreateMemberRequestValidator : RequestValidator<Proto.CreateMemberRequest>
 {
     public CreateMemberRequestValidator()
     {
@@ -197,12 +198,12 @@ internal sealed class CreateMemberRequestValidator : AbstractValidator<Proto.Cre
     }
 }
 
-internal sealed class GetMemberRequestValidator : AbstractValidator<Proto.GetMemberRequest>
+internal sealed class GetMemberRequestValidator : RequestValidator<Proto.GetMemberRequest>
 {
     public GetMemberRequestValidator() => RuleFor(r => r.Id).Id();
 }
 
-internal sealed class ListMembersRequestValidator : AbstractValidator<Proto.ListMembersRequest>
+internal sealed class ListMembersRequestValidator : RequestValidator<Proto.ListMembersRequest>
 {
     public ListMembersRequestValidator()
     {
@@ -211,7 +212,7 @@ internal sealed class ListMembersRequestValidator : AbstractValidator<Proto.List
     }
 }
 
-internal sealed class UpdateMemberRequestValidator : AbstractValidator<Proto.UpdateMemberRequest>
+internal sealed class UpdateMemberRequestValidator : RequestValidator<Proto.UpdateMemberRequest>
 {
     public UpdateMemberRequestValidator()
     {
@@ -221,7 +222,7 @@ internal sealed class UpdateMemberRequestValidator : AbstractValidator<Proto.Upd
     }
 }
 
-internal sealed class DeactivateMemberRequestValidator : AbstractValidator<Proto.DeactivateMemberRequest>
+internal sealed class DeactivateMemberRequestValidator : RequestValidator<Proto.DeactivateMemberRequest>
 {
     public DeactivateMemberRequestValidator()
     {
@@ -230,7 +231,7 @@ internal sealed class DeactivateMemberRequestValidator : AbstractValidator<Proto
     }
 }
 
-internal sealed class SearchServicesRequestValidator : AbstractValidator<Proto.SearchServicesRequest>
+internal sealed class SearchServicesRequestValidator : RequestValidator<Proto.SearchServicesRequest>
 {
     public SearchServicesRequestValidator()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Messaging;
@@ -31,6 +32,12 @@ public static class DatabaseExtensions
         void Configure(IServiceProvider provider, DbContextOptionsBuilder builder)
         {
             builder.AddInterceptors(new OutboxSignalInterceptor(provider.GetRequiredService<OutboxSignals>()));
+
+            // A failed save is either handled (a lost unique-key race) or surfaces as an exception that the error
+            // mapping logs once; EF's own error-level copies would report handled races as errors.
+            builder.ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug)));
             switch (options.Provider)
             {
                 case DatabaseProvider.Sqlite:
