@@ -95,8 +95,8 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.UpdateOrganizationResponse> UpdateOrganization(Proto.UpdateOrganizationRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
+        audit.Subject(request.Organization.Id);
         var organization = await FindOrganizationAsync(request.Organization.Id, context.CancellationToken, tracked: true);
-        audit.Subject(organization.Id);
         if (caller.Role != Role.NetworkAdmin)
         {
             caller.RequireAdminOf(organization.Id);
@@ -117,8 +117,8 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.DeactivateOrganizationResponse> DeactivateOrganization(Proto.DeactivateOrganizationRequest request, ServerCallContext context)
     {
         Caller.Of(context).RequireRole(Role.NetworkAdmin);
+        audit.Subject(request.Id);
         var organization = await FindOrganizationAsync(request.Id, context.CancellationToken, tracked: true);
-        audit.Subject(organization.Id);
         organization.EnsureVersion(request.Etag, "organization");
         var now = time.GetUtcNow();
         organization.Deactivate(now);
@@ -195,8 +195,8 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.UpdateServiceResponse> UpdateService(Proto.UpdateServiceRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
+        audit.Subject(request.Service.Id);
         var service = await FindServiceAsync(request.Service.Id, context.CancellationToken, tracked: true);
-        audit.Subject(service.Id);
         caller.RequireAdminOf(service.OrganizationId);
         service.EnsureVersion(request.Service.Etag, "service");
         var now = time.GetUtcNow();
@@ -213,8 +213,8 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.DeactivateServiceResponse> DeactivateService(Proto.DeactivateServiceRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
+        audit.Subject(request.Id);
         var service = await FindServiceAsync(request.Id, context.CancellationToken, tracked: true);
-        audit.Subject(service.Id);
         caller.RequireAdminOf(service.OrganizationId);
         service.EnsureVersion(request.Etag, "service");
         var now = time.GetUtcNow();
@@ -235,10 +235,10 @@ public sealed class OrganizationsEndpoint(
         var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, async () =>
         {
             await EnsureEmailFreeAsync(request.Member.Email, "member.email", context.CancellationToken);
-            var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToDateTimeOffset() ?? now, now);
+            var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToInstant() ?? now, now);
             if (request.Member.EndTime is { } end)
             {
-                member.End(end.ToDateTimeOffset(), now);
+                member.End(end.ToInstant(), now);
             }
 
             db.Members.Add(member);
@@ -265,8 +265,8 @@ public sealed class OrganizationsEndpoint(
         var size = Paging.Size(request.PageSize, 50, 200);
         var filters = $"{request.OrganizationId}|{request.IncludeInactive}";
         var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        audit.Subject(request.OrganizationId);
         var organization = await FindOrganizationAsync(request.OrganizationId, context.CancellationToken);
-        audit.Subject(organization.Id);
         if (!caller.ActsFor(organization.Id) && caller.Role != Role.NetworkAdmin)
         {
             throw new PermissionDeniedException("Members are visible to their own organization and to network administrators only.");
@@ -319,7 +319,7 @@ public sealed class OrganizationsEndpoint(
         caller.RequireAdminOf(member.OrganizationId);
         member.EnsureVersion(request.Etag, "member");
         var now = time.GetUtcNow();
-        member.End(request.EndTime?.ToDateTimeOffset() ?? now, now);
+        member.End(request.EndTime?.ToInstant() ?? now, now);
         db.AddEvent(Changed(member, now), now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
@@ -382,18 +382,18 @@ public sealed class OrganizationsEndpoint(
         await (tracked ? db.Services : db.Services.AsNoTracking()).Include(s => s.LifeDomains).FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
         ?? throw new NotFoundException("Service", id);
 
-    // A member of another organization looks exactly like a missing one, so ids cannot be probed.
+    // A member of another organization looks exactly like a missing one, so ids cannot be probed;
+    // the attempt is audited under the id asked for, found or not.
     private async Task<Member> FindVisibleMemberAsync(Caller caller, string id, CancellationToken cancellationToken, bool tracked = false)
     {
+        audit.Subject(id);
         var members = tracked ? db.Members : db.Members.AsNoTracking();
         if (caller.Role != Role.NetworkAdmin)
         {
             members = members.Where(m => m.OrganizationId == caller.OrganizationId);
         }
 
-        var member = await members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Member", id);
-        audit.Subject(member.Id);
-        return member;
+        return await members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Member", id);
     }
 
     private async Task EnsureEmailFreeAsync(string email, string field, CancellationToken cancellationToken)

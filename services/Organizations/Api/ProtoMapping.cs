@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using ReferralNet.Organizations.Domain;
+using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Domain;
 using Proto = ReferralNet.Contracts.V1;
 using Role = ReferralNet.Platform.Identity.MemberRole;
@@ -71,8 +72,8 @@ internal static class ProtoMapping
         service.Capacity?.OpenPlaces ?? 0,
         service.Capacity?.TypicalWaitDays ?? 0,
         service.AcknowledgementDeadline.ToTimeSpan(),
-        service.ActiveFrom?.ToDateTimeOffset() ?? now,
-        service.ActiveUntil?.ToDateTimeOffset());
+        service.ActiveFrom?.ToInstant() ?? now,
+        service.ActiveUntil?.ToInstant());
 
     public static Proto.Member ToProto(this Member member, DateTimeOffset now) => new()
     {

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Validation;
 
 namespace ReferralNet.Platform.Api;
@@ -15,6 +16,9 @@ public static class ProtoValues
     /// <summary>True for a timestamp that converts to a date and time (unset counts as valid: optional).</summary>
     public static bool IsValid(Timestamp? timestamp) =>
         timestamp is null || (timestamp.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && timestamp.Nanos is >= 0 and < 1_000_000_000);
+
+    /// <summary>A client's timestamp as the instant the databases store (whole microseconds); check it with IsValid first.</summary>
+    public static DateTimeOffset ToInstant(this Timestamp timestamp) => StorageClock.Truncate(timestamp.ToDateTimeOffset());
 
     /// <summary>True for a duration that converts to a TimeSpan of whole seconds (unset counts as valid: optional).</summary>
     public static bool IsValid(Duration? duration) =>

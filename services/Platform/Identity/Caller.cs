@@ -57,10 +57,13 @@ public sealed record Caller(string MemberId, string OrganizationId, MemberRole R
         }
     }
 
-    /// <summary>Throws PERMISSION_DENIED unless the caller is an org-admin of <paramref name="organizationId"/>.</summary>
+    /// <summary>
+    /// Throws PERMISSION_DENIED unless the caller administers <paramref name="organizationId"/>: its org-admin, or a
+    /// network administrator for the network office they belong to.
+    /// </summary>
     public void RequireAdminOf(string organizationId)
     {
-        if (Role != MemberRole.OrgAdmin || !ActsFor(organizationId))
+        if (Role is not (MemberRole.OrgAdmin or MemberRole.NetworkAdmin) || !ActsFor(organizationId))
         {
             throw new PermissionDeniedException("Only an org-admin of the organization may change it.");
         }

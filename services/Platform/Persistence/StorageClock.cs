@@ -7,11 +7,11 @@ namespace ReferralNet.Platform.Persistence;
 public sealed class StorageClock(TimeProvider inner) : TimeProvider
 {
     /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow()
-    {
-        var now = inner.GetUtcNow();
-        return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
-    }
+    public override DateTimeOffset GetUtcNow() => Truncate(inner.GetUtcNow());
+
+    /// <summary>The instant as a database stores it: UTC, whole microseconds.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;

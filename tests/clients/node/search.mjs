@@ -142,10 +142,9 @@ main().then(
       console.error(`error: ${err.message}`);
       process.exit(err.code);
     }
-    // Reflection errors arrive wrapped; show the gRPC status if there is one.
-    const inner = err?.message && typeof err.message === 'object' ? err.message : err;
-    const detail = inner?.code !== undefined ? `${statusName(inner.code)}: ${inner.details}` : (inner?.message ?? inner);
-    console.error(`error: ${detail}`);
+    // Reflection failures arrive as ReflectionRequestException whose message holds the gRPC error.
+    const kind = err?.constructor?.name === 'ReflectionRequestException' ? 'reflection failed: ' : '';
+    console.error(`error: ${kind}${err?.message ?? err}`);
     process.exit(1);
   },
 );
