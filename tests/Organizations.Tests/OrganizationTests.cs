@@ -72,6 +72,8 @@ public abstract class OrganizationTests(ReferralNetFixture fixture) : DirectoryT
         { "first-admin-email", "first_admin.email" },
         { "missing", "organization" },
         { "long-name", "organization.name" },
+        { "nul", "organization.name" },
+        { "bell", "organization.neighbourhoods[0]" },
     };
 
     [SkippableTheory]
@@ -93,6 +95,8 @@ public abstract class OrganizationTests(ReferralNetFixture fixture) : DirectoryT
             case "first-admin-email": request.FirstAdmin = new FirstAdmin { DisplayName = "X", Email = "nope" }; break;
             case "missing": request.Organization = null; break;
             case "long-name": organization.Name = new string('x', 201); break;
+            case "nul": organization.Name = "Wijk\0team"; break;
+            case "bell": organization.Neighbourhoods[0] = "moer\u0007wijk"; break;
         }
 
         await InvalidField(field, async () => await Directory.CreateOrganizationAsync(request, await NetworkAdminAsync()));

@@ -22,7 +22,7 @@ public static class ProtoValues
 
     /// <summary>True for a duration that converts to a TimeSpan of whole seconds (unset counts as valid: optional).</summary>
     public static bool IsValid(Duration? duration) =>
-        duration is null || (Math.Abs(duration.Seconds) <= 315_576_000_000 && Math.Abs(duration.Nanos) < 1_000_000_000
+        duration is null || (duration.Seconds is >= -315_576_000_000 and <= 315_576_000_000 && duration.Nanos is > -1_000_000_000 and < 1_000_000_000
             && (duration.Seconds == 0 || duration.Nanos == 0 || Math.Sign(duration.Seconds) == Math.Sign(duration.Nanos)));
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using FluentValidation;
 using Grpc.AspNetCore.HealthChecks;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReferralNet.Platform.Audit;
@@ -36,6 +37,13 @@ public static class PlatformDefaults
             grpc.Interceptors.Add<AuditInterceptor>();
             grpc.Interceptors.Add<ValidationInterceptor>();
         });
+        // Our binder replaces grpc-dotnet's for generated services (see StrictRequestParsing).
+        foreach (var binder in builder.Services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToList())
+        {
+            builder.Services.Remove(binder);
+        }
+
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictRequestParsing<>));
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddGrpcHealthChecks(health =>

@@ -33,6 +33,16 @@ public sealed partial class ValidationInterceptor(IServiceProvider services) : I
 
     private async Task ValidateAsync<TRequest>(TRequest request, CancellationToken cancellationToken)
     {
+        if (request is IMessage message)
+        {
+            var unsafeText = new List<BadRequest.Types.FieldViolation>();
+            FindUnsafeText(message, "", unsafeText);
+            if (unsafeText.Count > 0)
+            {
+                throw new InvalidRequestException(unsafeText);
+            }
+        }
+
         if (services.GetService<IValidator<TRequest>>() is not { } validator)
         {
             return;
@@ -49,6 +59,45 @@ public sealed partial class ValidationInterceptor(IServiceProvider services) : I
             }));
         }
     }
+
+    /// <summary>
+    /// Every string of every request, in every service: no control characters (tab and line breaks aside).
+    /// Databases refuse some of them (PostgreSQL: NUL) and none belongs in a name or a note.
+    /// </summary>
+    private static void FindUnsafeText(IMessage message, string prefix, List<BadRequest.Types.FieldViolation> violations)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            var value = field.Accessor.GetValue(message);
+            var path = prefix + field.Name;
+            switch (value)
+            {
+                case string text when !IsSafe(text):
+                    violations.Add(new BadRequest.Types.FieldViolation { Field = path, Description = "must not contain control characters" });
+                    break;
+                case IMessage nested:
+                    FindUnsafeText(nested, path + ".", violations);
+                    break;
+                case System.Collections.IList list when !field.IsMap:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        if (list[i] is string item && !IsSafe(item))
+                        {
+                            violations.Add(new BadRequest.Types.FieldViolation { Field = $"{path}[{i}]", Description = "must not contain control characters" });
+                        }
+                        else if (list[i] is IMessage element)
+                        {
+                            FindUnsafeText(element, $"{path}[{i}].", violations);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    // Decoded UTF-8 never holds unpaired surrogates (invalid bytes become U+FFFD), so control characters are what is left.
+    private static bool IsSafe(string text) => !text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
 
     /// <summary>Turns a C# property path ("Service.Languages[0]") into the proto field path ("service.languages[0]").</summary>
     public static string ProtoFieldPath(MessageDescriptor? descriptor, string propertyPath)
