@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using ReferralNet.Server;
+
+namespace ReferralNet.Organizations.Tests;
+
+/// <summary>Start-up refuses configurations that would be unsafe or meaningless.</summary>
+public sealed class HostConfigurationTests
+{
+    [Fact]
+    public void Production_refuses_the_development_token_issuer()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build("Production", ("ReferralNet:Auth:DevIssuer", "true")));
+        Assert.Contains("DevIssuer", error.Message);
+    }
+
+    [Fact]
+    public void Production_needs_a_token_authority_or_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build("Production"));
+        Assert.Contains("Authority", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_services_are_refused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build("Testing", ("ReferralNet:Auth:DevIssuer", "true"), ("ReferralNet:Services:0", "billing")));
+        Assert.Contains("billing", error.Message);
+    }
+
+    [Fact]
+    public async Task Production_with_a_configured_issuer_builds()
+    {
+        await using var app = Build("Production", ("ReferralNet:Auth:Issuer", "https://login.example"), ("ReferralNet:Auth:SigningKey", Convert.ToBase64String(new byte[32])));
+        Assert.NotNull(app);
+    }
+
+    private static WebApplication Build(string environment, params (string Key, string Value)[] settings) =>
+        ReferralNetHost.Build(["--environment", environment], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+            builder.Configuration["ReferralNet:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "referralnet-config-test");
+        });
+}
