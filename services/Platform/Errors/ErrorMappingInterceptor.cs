@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -40,7 +41,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         if (status.StatusCode is StatusCode.Internal or StatusCode.Unavailable)
         {
             // Exception text may hold database values; it goes to the log, never to the client.
-            logger.LogError(exception, "{Method} failed with {StatusCode}", context.Method, status.StatusCode);
+            logger.LogError(exception, "{Method} failed with {StatusCode}, trace id {TraceId}", context.Method, status.StatusCode, Activity.Current?.TraceId.ToHexString());
         }
 
         return status;
