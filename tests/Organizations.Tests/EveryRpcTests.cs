@@ -1,0 +1,62 @@
+using Google.Protobuf;
+using Google.Rpc;
+
+namespace ReferralNet.Organizations.Tests;
+
+/// <summary>Rules that hold for every RPC of the directory, walked from the service descriptor so a new RPC is covered too.</summary>
+public abstract class EveryRpcTests(ReferralNetFixture fixture) : DirectoryTest(fixture)
+{
+    public static TheoryData<string> Rpcs => [.. OrganizationsService.Descriptor.Methods.Select(m => m.Name)];
+
+    [SkippableTheory]
+    [MemberData(nameof(Rpcs))]
+    public async Task Every_rpc_refuses_a_call_without_a_token(string rpc)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(rpc, Empty(rpc), new CallOptions()));
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Rpcs))]
+    public async Task Every_rpc_refuses_an_ended_member(string rpc)
+    {
+        var organization = await NewOrganizationAsync();
+        var (member, call) = await NewMemberAsync(organization, MemberRole.OrgAdmin);
+        await Directory.DeactivateMemberAsync(new DeactivateMemberRequest { Id = member.Id }, organization.Admin);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(rpc, Empty(rpc), call));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Rpcs))]
+    public async Task Every_rpc_but_listing_organizations_names_what_an_empty_request_lacks(string rpc)
+    {
+        var admin = await NetworkAdminAsync();
+        if (rpc == nameof(OrganizationsService.OrganizationsServiceClient.ListOrganizations))
+        {
+            await CallAsync(rpc, Empty(rpc), admin);
+            return;
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(rpc, Empty(rpc), admin));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.NotEmpty(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+    }
+
+    private static IMessage Empty(string rpc) =>
+        OrganizationsService.Descriptor.Methods.Single(m => m.Name == rpc).InputType.Parser.ParseFrom(ByteString.Empty);
+
+    private async Task CallAsync(string rpc, IMessage request, CallOptions options)
+    {
+        var raw = Marshallers.Create<byte[]>(bytes => bytes, bytes => bytes);
+        var method = new Method<byte[], byte[]>(MethodType.Unary, OrganizationsService.Descriptor.FullName, rpc, raw, raw);
+        await Channel.CreateCallInvoker().AsyncUnaryCall(method, null, options, request.ToByteArray());
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class EveryRpcTestsOnSqlite(SqliteFixture fixture) : EveryRpcTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class EveryRpcTestsOnPostgres(PostgresFixture fixture) : EveryRpcTests(fixture);
