@@ -92,3 +92,43 @@ public sealed class MessagingTests : IAsyncLifetime
     private Task<int> CountAsync(string id) =>
         _host.InDatabase(async db => (await db.Counters.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id))?.Value ?? 0);
 }
+
+[Collection("platform")]
+public sealed class RetentionTests : IAsyncLifetime
+{
+    private readonly PlatformHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Rows_are_purged_after_their_window_and_unpublished_events_never()
+    {
+        var now = _host.Clock.Now;
+        await _host.InDatabase(async db =>
+        {
+            db.Outbox.Add(OutboxMessage.For(new ReferralNet.Contracts.V1.OrganizationChanged(), now.AddDays(-8)));
+            db.Outbox.Add(OutboxMessage.For(new ReferralNet.Contracts.V1.OrganizationChanged(), now.AddDays(-30)));
+            db.Outbox.Add(OutboxMessage.For(new ReferralNet.Contracts.V1.OrganizationChanged(), now.AddDays(-1)));
+            foreach (var message in db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity).Where(m => m.OccurredAt != now.AddDays(-30)))
+            {
+                message.PublishedAt = message.OccurredAt;
+            }
+
+            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "old", Response = [], CreatedAt = now.AddDays(-8) });
+            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "new", Response = [], CreatedAt = now.AddHours(-1) });
+            db.Inbox.Add(new InboxMessage { EventId = Guid.NewGuid(), Handler = "h", EventType = "t", HandledAt = now.AddDays(-31) });
+            db.Inbox.Add(new InboxMessage { EventId = Guid.NewGuid(), Handler = "h", EventType = "t", HandledAt = now.AddDays(-29) });
+            return await db.SaveChangesAsync();
+        });
+
+        var retention = _host.App.Services.GetServices<IHostedService>().OfType<Persistence.Retention<TestDbContext>>().Single();
+        await retention.PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(2, await _host.InDatabase(db => db.Outbox.CountAsync()));
+        Assert.Equal(1, await _host.InDatabase(db => db.Outbox.CountAsync(m => m.PublishedAt == null)));
+        Assert.Equal(["new"], await _host.InDatabase(db => db.ProcessedRequests.Select(r => r.RequestId).ToListAsync()));
+        Assert.Equal(1, await _host.InDatabase(db => db.Inbox.CountAsync()));
+    }
+}

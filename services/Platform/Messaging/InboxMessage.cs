@@ -29,6 +29,7 @@ public sealed class InboxMessage
             builder.HasKey(x => new { x.EventId, x.Handler });
             builder.Property(x => x.Handler).HasMaxLength(200);
             builder.Property(x => x.EventType).HasMaxLength(200);
+            builder.HasIndex(x => x.HandledAt);
         }
     }
 }

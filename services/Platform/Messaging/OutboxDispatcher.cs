@@ -10,7 +10,6 @@ namespace ReferralNet.Platform.Messaging;
 /// <summary>
 /// Publishes a service's committed outbox rows, oldest first. A row that fails backs off (doubling, at most
 /// five minutes) and is retried until the bus takes it; nothing is marked published that was not.
-/// Published rows are deleted after a week.
 /// </summary>
 public sealed class OutboxDispatcher<TContext>(
     IServiceProvider services,
@@ -22,15 +21,12 @@ public sealed class OutboxDispatcher<TContext>(
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     // A short in-process retry absorbs blips; longer outages back off per row in the table.
     private readonly ResiliencePipeline _publish = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(100), BackoffType = DelayBackoffType.Exponential })
         .AddTimeout(TimeSpan.FromSeconds(10))
         .Build();
-
-    private DateTimeOffset _nextCleanup;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,8 +46,6 @@ public sealed class OutboxDispatcher<TContext>(
                 {
                     continue;
                 }
-
-                await CleanupAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -107,21 +101,6 @@ public sealed class OutboxDispatcher<TContext>(
 
     private static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 9))));
-
-    private async Task CleanupAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (now < _nextCleanup)
-        {
-            return;
-        }
-
-        _nextCleanup = now + TimeSpan.FromHours(1);
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var before = now - Retention;
-        await db.Outbox.Where(m => m.PublishedAt != null && m.PublishedAt < before).ExecuteDeleteAsync(cancellationToken);
-    }
 }
 
 /// <summary>Wakes a service's dispatcher as soon as a transaction with outbox rows commits.</summary>

@@ -70,6 +70,7 @@ public static class DatabaseExtensions
         services.AddSingleton<AuditTrail<TContext>>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditTrail<TContext>>());
         services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddHostedService<Retention<TContext>>();
         services.AddHealthChecks().AddDbContextCheck<TContext>($"{service}-database", tags: [service, "ready"]);
         return services;
     }

@@ -33,6 +33,7 @@ public sealed class ProcessedRequest
             builder.Property(x => x.Method).HasMaxLength(200);
             builder.Property(x => x.OrganizationId).HasMaxLength(64);
             builder.Property(x => x.RequestId).HasMaxLength(128);
+            builder.HasIndex(x => x.CreatedAt);
         }
     }
 }

@@ -313,6 +313,8 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
 
                     b.HasKey("EventId", "Handler");
 
+                    b.HasIndex("HandledAt");
+
                     b.ToTable("inbox", (string)null);
                 });
 
@@ -376,6 +378,8 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
                         .HasColumnType("bytea");
 
                     b.HasKey("Method", "OrganizationId", "RequestId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("processed_requests", (string)null);
                 });

@@ -308,6 +308,8 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
 
                     b.HasKey("EventId", "Handler");
 
+                    b.HasIndex("HandledAt");
+
                     b.ToTable("inbox", (string)null);
                 });
 
@@ -371,6 +373,8 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Method", "OrganizationId", "RequestId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("processed_requests", (string)null);
                 });

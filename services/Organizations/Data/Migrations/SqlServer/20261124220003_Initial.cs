@@ -195,6 +195,11 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
                 columns: new[] { "SubjectType", "SubjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_inbox_HandledAt",
+                table: "inbox",
+                column: "HandledAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_members_Email",
                 table: "members",
                 column: "Email",
@@ -219,6 +224,11 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
                 name: "IX_outbox_PublishedAt_NextAttemptAt",
                 table: "outbox",
                 columns: new[] { "PublishedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_processed_requests_CreatedAt",
+                table: "processed_requests",
+                column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_service_life_domains_Domain_ServiceId",
