@@ -6,26 +6,32 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ReferralNet.Platform.Persistence;
 
-/// <summary>Sets the per-connection SQLite pragmas: WAL journal, the configured sync level and a busy timeout.</summary>
+/// <summary>
+/// Sets the SQLite pragmas. WAL is a property of the file, set once per process and file; the sync level belongs to the
+/// connection and is set on every open (EF opens a pooled connection per query, so this stays a one-statement cost).
+/// Busy waits are Microsoft.Data.Sqlite's own: it retries a locked database until the command timeout.
+/// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    private readonly string _pragmas = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000;";
+    private static readonly ConcurrentDictionary<string, bool> WalFiles = new();
+    private readonly string _synchronous = $"PRAGMA synchronous={synchronous};";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas(connection);
+        command.ExecuteNonQuery();
+    }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
+        command.CommandText = Pragmas(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private void Apply(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
-        command.ExecuteNonQuery();
-    }
+    private string Pragmas(DbConnection connection) =>
+        WalFiles.TryAdd(connection.DataSource, true) ? "PRAGMA journal_mode=WAL; " + _synchronous : _synchronous;
 }
 
 /// <summary>
