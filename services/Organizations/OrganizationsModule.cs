@@ -21,7 +21,8 @@ public static class OrganizationsModule
         builder.Services.AddServiceDatabase<OrganizationsDbContext, SqliteOrganizationsDbContext, SqlServerOrganizationsDbContext, PostgresOrganizationsDbContext>(
             builder.Configuration, Name);
         builder.Services.AddGrpcEndpoint<OrganizationsEndpoint, OrganizationsDbContext>(Name, Contracts.V1.OrganizationsService.Descriptor.FullName);
-        builder.Services.AddSingleton<IMemberDirectory, MemberDirectory>();
+        builder.Services.AddSingleton<MemberDirectory>();
+        builder.Services.AddSingleton<IMemberDirectory>(services => services.GetRequiredService<MemberDirectory>());
         return builder;
     }
 

@@ -20,6 +20,7 @@ namespace ReferralNet.Organizations.Api;
 public sealed class OrganizationsEndpoint(
     OrganizationsDbContext db,
     AuditScope audit,
+    MemberDirectory memberships,
     TimeProvider time,
     IValidator<Proto.Organization> organizationRules,
     IValidator<Proto.Service> serviceRules,
@@ -54,6 +55,7 @@ public sealed class OrganizationsEndpoint(
 
             return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
         });
+        memberships.Forget();
         audit.Subject(response.Organization.Id);
         return response;
     }
@@ -109,6 +111,7 @@ public sealed class OrganizationsEndpoint(
         organization.Change(merged.ToDetails(), now);
         db.AddEvent(Changed(organization), now);
         await db.SaveChangesAsync(context.CancellationToken);
+        memberships.Forget();
         return new Proto.UpdateOrganizationResponse { Organization = organization.ToProto() };
     }
 
@@ -140,6 +143,7 @@ public sealed class OrganizationsEndpoint(
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
+        memberships.Forget();
         return new Proto.DeactivateOrganizationResponse { Organization = organization.ToProto() };
     }
 
@@ -245,6 +249,7 @@ public sealed class OrganizationsEndpoint(
             db.AddEvent(Changed(member, now), now);
             return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
         });
+        memberships.Forget();
         audit.Subject(response.Member.Id);
         return response;
     }
@@ -307,6 +312,7 @@ public sealed class OrganizationsEndpoint(
         member.Change(organization, merged.ToDetails(), now);
         db.AddEvent(Changed(member, now), now);
         await db.SaveChangesAsync(context.CancellationToken);
+        memberships.Forget();
         return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
     }
 
@@ -322,6 +328,7 @@ public sealed class OrganizationsEndpoint(
         member.End(request.EndTime?.ToInstant() ?? now, now);
         db.AddEvent(Changed(member, now), now);
         await db.SaveChangesAsync(context.CancellationToken);
+        memberships.Forget();
         return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
     }
 

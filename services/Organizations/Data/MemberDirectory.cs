@@ -1,25 +1,46 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Platform.Identity;
 
 namespace ReferralNet.Organizations.Data;
 
-/// <summary>Answers, from the directory's own tables, whether the member behind a token may still act.</summary>
-internal sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider time) : IMemberDirectory
+/// <summary>
+/// Answers, from the directory's own tables, whether the member behind a token may still act. Every call of every
+/// service asks, so memberships are cached briefly; the cached start and end are compared with the clock on each call
+/// (an end date takes effect on time), changes made in this process clear the cache at once, and other processes
+/// see a change within <see cref="CacheFor"/>.
+/// </summary>
+public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider time) : IMemberDirectory
 {
+    /// <summary>How long another process may answer from a membership read before a change.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Cached> _memberships = new();
+
     public async ValueTask<MemberStanding?> FindAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-        return await StandingAsync(db, db.Members.Where(m => m.Id == memberId), cancellationToken);
+        var now = time.GetUtcNow();
+        if (!_memberships.TryGetValue(memberId, out var cached) || now - cached.ReadAt > CacheFor)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
+            cached = new Cached(await MembershipAsync(db, db.Members.Where(m => m.Id == memberId), cancellationToken), now);
+            _memberships[memberId] = cached;
+        }
+
+        return cached.Membership?.StandingAt(now);
     }
+
+    /// <summary>Forgets every cached membership; called after any change to members or organizations.</summary>
+    public void Forget() => _memberships.Clear();
 
     public async ValueTask<MemberStanding?> FindForSignInAsync(string idOrEmail, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
         var email = Member.NormalizeEmail(idOrEmail);
-        var standing = await StandingAsync(db, db.Members.Where(m => m.Id == idOrEmail || m.Email == email), cancellationToken);
+        var standing = (await MembershipAsync(db, db.Members.Where(m => m.Id == idOrEmail || m.Email == email), cancellationToken))?.StandingAt(time.GetUtcNow());
         return standing is { IsActive: true } ? standing : null;
     }
 
@@ -35,13 +56,17 @@ internal sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider 
         return admin is null ? null : new MemberStanding(admin.Id, admin.OrganizationId, admin.Role, true);
     }
 
-    private async Task<MemberStanding?> StandingAsync(OrganizationsDbContext db, IQueryable<Member> members, CancellationToken cancellationToken)
-    {
-        var found = await members.AsNoTracking()
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { Member = m, OrganizationActive = o.DeactivatedAt == null })
+    private static Task<Membership?> MembershipAsync(OrganizationsDbContext db, IQueryable<Member> members, CancellationToken cancellationToken) =>
+        members.AsNoTracking()
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) =>
+                new Membership(m.Id, m.OrganizationId, m.Role, m.StartAt, m.EndAt, o.DeactivatedAt == null))
             .FirstOrDefaultAsync(cancellationToken);
-        return found is null
-            ? null
-            : new MemberStanding(found.Member.Id, found.Member.OrganizationId, found.Member.Role, found.OrganizationActive && found.Member.IsActiveAt(time.GetUtcNow()));
+
+    private sealed record Membership(string MemberId, string OrganizationId, MemberRole Role, DateTimeOffset StartAt, DateTimeOffset? EndAt, bool OrganizationActive)
+    {
+        public MemberStanding StandingAt(DateTimeOffset now) =>
+            new(MemberId, OrganizationId, Role, OrganizationActive && Member.IsActiveDuring(StartAt, EndAt, now));
     }
+
+    private sealed record Cached(Membership? Membership, DateTimeOffset ReadAt);
 }

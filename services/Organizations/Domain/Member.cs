@@ -63,7 +63,11 @@ public sealed class Member : VersionedEntity
     public MemberDetails Details => new(DisplayName, Email, Role, Profession, Languages);
 
     /// <summary>True while the membership has started and not ended.</summary>
-    public bool IsActiveAt(DateTimeOffset now) => StartAt <= now && (EndAt is null || EndAt > now);
+    public bool IsActiveAt(DateTimeOffset now) => IsActiveDuring(StartAt, EndAt, now);
+
+    /// <summary>The rule itself, for callers that hold only the dates (the membership cache).</summary>
+    public static bool IsActiveDuring(DateTimeOffset startAt, DateTimeOffset? endAt, DateTimeOffset now) =>
+        startAt <= now && (endAt is null || endAt > now);
 
     /// <summary>The form e-mail addresses are stored and compared in.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
