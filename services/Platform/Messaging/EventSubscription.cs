@@ -40,6 +40,8 @@ public sealed class EventSubscription
         return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, async (services, integrationEvent, cancellationToken) =>
         {
             var db = services.GetRequiredService<TContext>();
+
+            // This read only spares a redelivery the handler's work; the inbox key below is what guarantees once.
             if (await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
             {
                 return;

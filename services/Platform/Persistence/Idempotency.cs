@@ -31,6 +31,9 @@ public static class Idempotency
         }
 
         var key = (context.Method, caller.OrganizationId, requestId);
+
+        // This read spares a retry the work and any rule the first call changed (a now-taken e-mail); the primary key
+        // on the stored response is what guarantees a single create when retries race.
         if (await FindAsync<TResponse>(db, key, cancellationToken) is { } earlier)
         {
             return earlier;
