@@ -51,7 +51,8 @@ public sealed class PostgresCluster
 
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL is required (CI=true): no initdb under /usr/lib/postgresql/*/bin and REFERRALNET_TEST_POSTGRES is unset.");
-        var root = Directory.CreateTempSubdirectory("referralnet-pg-").FullName;
+        RemoveStoppedClusters();
+        var root = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
         var data = Path.Combine(root, "data");
         var port = FreePort();
 
@@ -70,15 +71,29 @@ public sealed class PostgresCluster
         {
             using var stop = Process.Start(Command(Path.Combine(binaries, "pg_ctl"), runAs, "-D", data, "-m", "immediate", "stop"));
             stop?.WaitForExit(10_000);
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
         };
         return new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50");
+    }
+
+    private const string FolderPrefix = "referralnet-pg-";
+
+    // A cluster folder is removed by the next run rather than at exit: the server may still be writing while the test
+    // process ends. A folder whose data has no postmaster.pid has no running server.
+    private static void RemoveStoppedClusters()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private static string? FindBinaries() =>

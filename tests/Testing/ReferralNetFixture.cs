@@ -18,6 +18,7 @@ namespace ReferralNet.Testing;
 public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDemoData) : IAsyncLifetime
 {
     private WebApplication? _app;
+    private string? _dataDirectory;
 
     /// <summary>The network administrator's e-mail in every test host.</summary>
     public const string NetworkAdminEmail = "admin@network-office.test";
@@ -49,7 +50,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             return;
         }
 
-        var dataDirectory = Directory.CreateTempSubdirectory("referralnet-test-").FullName;
+        var dataDirectory = _dataDirectory = Directory.CreateTempSubdirectory("referralnet-test-").FullName;
         var settings = new Dictionary<string, string?>
         {
             ["ReferralNet:Database:Provider"] = provider.ToString(),
@@ -102,6 +103,12 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (_dataDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_dataDirectory, recursive: true);
         }
     }
 }
