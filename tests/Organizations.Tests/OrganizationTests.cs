@@ -35,7 +35,7 @@ public abstract class OrganizationTests(ReferralNetFixture fixture) : DirectoryT
         Assert.Equal(created.Id, response.FirstAdmin.OrganizationId);
         Assert.Equal(MemberRole.OrgAdmin, response.FirstAdmin.Role);
         Assert.Equal(request.FirstAdmin.Email.ToLowerInvariant(), response.FirstAdmin.Email);
-        Assert.Equal(created, (await Directory.GetOrganizationAsync(new GetOrganizationRequest { Id = created.Id }, response.FirstAdmin is { } ? await NetworkAdminAsync() : default)).Organization);
+        Assert.Equal(created, (await Directory.GetOrganizationAsync(new GetOrganizationRequest { Id = created.Id }, await NetworkAdminAsync())).Organization);
 
         var events = await InDatabase(db => db.Outbox.AsNoTracking().Where(m => m.OccurredAt == created.CreateTime.ToDateTimeOffset()).Select(m => m.EventType).ToListAsync());
         Assert.Contains("referralnet.v1.OrganizationChanged", events);

@@ -43,14 +43,14 @@ public sealed class OrganizationsEndpoint(
         {
             var organization = new Organization(request.Organization.ToDetails(), now);
             db.Organizations.Add(organization);
-            db.AddEvent(Changed(organization), now);
+            db.AddEvent(organization.ChangedEvent(), now);
             Member? admin = null;
             if (request.FirstAdmin is { } first)
             {
                 await EnsureEmailFreeAsync(first.Email, "first_admin.email", context.CancellationToken);
                 admin = new Member(organization, new MemberDetails(first.DisplayName.Trim(), first.Email, Role.OrgAdmin, "", [.. first.Languages]), now, now);
                 db.Members.Add(admin);
-                db.AddEvent(Changed(admin, now), now);
+                db.AddEvent(admin.ChangedEvent(now), now);
             }
 
             return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
@@ -109,7 +109,7 @@ public sealed class OrganizationsEndpoint(
         organizationRules.EnsureValid(merged, "organization");
         var now = time.GetUtcNow();
         organization.Change(merged.ToDetails(), now);
-        db.AddEvent(Changed(organization), now);
+        db.AddEvent(organization.ChangedEvent(), now);
         await db.SaveChangesAsync(context.CancellationToken);
         memberships.Forget();
         return new Proto.UpdateOrganizationResponse { Organization = organization.ToProto() };
@@ -125,21 +125,21 @@ public sealed class OrganizationsEndpoint(
         organization.EnsureVersion(request.Etag, "organization");
         var now = time.GetUtcNow();
         organization.Deactivate(now);
-        db.AddEvent(Changed(organization), now);
+        db.AddEvent(organization.ChangedEvent(), now);
 
         // Its services stop taking referrals and its members' tokens stop working, in the same transaction.
-        var services = await db.Services.Where(s => s.OrganizationId == organization.Id && (s.ActiveUntil == null || s.ActiveUntil > now)).ToListAsync(context.CancellationToken);
+        var services = await db.Services.Where(s => s.OrganizationId == organization.Id).Where(Service.NotEndedAt(now)).ToListAsync(context.CancellationToken);
         foreach (var service in services)
         {
             service.Deactivate(now);
-            db.AddEvent(Changed(service, now), now);
+            db.AddEvent(service.ChangedEvent(now), now);
         }
 
-        var members = await db.Members.Where(m => m.OrganizationId == organization.Id && (m.EndAt == null || m.EndAt > now)).ToListAsync(context.CancellationToken);
+        var members = await db.Members.Where(m => m.OrganizationId == organization.Id).Where(Member.NotEndedAt(now)).ToListAsync(context.CancellationToken);
         foreach (var member in members)
         {
             member.End(now, now);
-            db.AddEvent(Changed(member, now), now);
+            db.AddEvent(member.ChangedEvent(now), now);
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
@@ -159,7 +159,7 @@ public sealed class OrganizationsEndpoint(
         {
             var service = new Service(organization, request.Service.ToDetails(now), now);
             db.Services.Add(service);
-            db.AddEvent(Changed(service, now), now);
+            db.AddEvent(service.ChangedEvent(now), now);
             return Task.FromResult(new Proto.CreateServiceResponse { Service = service.ToProto(now) });
         });
         audit.Subject(response.Service.Id);
@@ -183,7 +183,7 @@ public sealed class OrganizationsEndpoint(
         var query = db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => s.OrganizationId == request.OrganizationId);
         if (!request.IncludeInactive)
         {
-            query = query.Where(s => s.ActiveUntil == null || s.ActiveUntil > now);
+            query = query.Where(Service.NotEndedAt(now));
         }
 
         var page = await PageAsync(query, after, size, context.CancellationToken);
@@ -207,7 +207,7 @@ public sealed class OrganizationsEndpoint(
         var merged = ProtoValues.MergeUpdate(service.ToProto(now), request.Service, request.UpdateMask, ServiceChangeable);
         serviceRules.EnsureValid(merged, "service");
         service.Change(merged.ToDetails(now), now);
-        db.AddEvent(Changed(service, now), now);
+        db.AddEvent(service.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.UpdateServiceResponse { Service = service.ToProto(now) };
     }
@@ -223,7 +223,7 @@ public sealed class OrganizationsEndpoint(
         service.EnsureVersion(request.Etag, "service");
         var now = time.GetUtcNow();
         service.Deactivate(now);
-        db.AddEvent(Changed(service, now), now);
+        db.AddEvent(service.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.DeactivateServiceResponse { Service = service.ToProto(now) };
     }
@@ -246,7 +246,7 @@ public sealed class OrganizationsEndpoint(
             }
 
             db.Members.Add(member);
-            db.AddEvent(Changed(member, now), now);
+            db.AddEvent(member.ChangedEvent(now), now);
             return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
         });
         memberships.Forget();
@@ -281,7 +281,7 @@ public sealed class OrganizationsEndpoint(
         var query = db.Members.AsNoTracking().Where(m => m.OrganizationId == organization.Id);
         if (!request.IncludeInactive)
         {
-            query = query.Where(m => m.StartAt <= now && (m.EndAt == null || m.EndAt > now));
+            query = query.Where(Member.ActiveAt(now));
         }
 
         var page = await PageAsync(query, after, size, context.CancellationToken);
@@ -310,7 +310,7 @@ public sealed class OrganizationsEndpoint(
 
         var organization = await FindOrganizationAsync(member.OrganizationId, context.CancellationToken);
         member.Change(organization, merged.ToDetails(), now);
-        db.AddEvent(Changed(member, now), now);
+        db.AddEvent(member.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
         memberships.Forget();
         return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
@@ -326,7 +326,7 @@ public sealed class OrganizationsEndpoint(
         member.EnsureVersion(request.Etag, "member");
         var now = time.GetUtcNow();
         member.End(request.EndTime?.ToInstant() ?? now, now);
-        db.AddEvent(Changed(member, now), now);
+        db.AddEvent(member.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
         memberships.Forget();
         return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
@@ -353,8 +353,6 @@ public sealed class OrganizationsEndpoint(
         var page = remaining.Take(size).ToList();
         var ids = page.Select(r => r.Candidate.ServiceId).ToList();
         var services = await db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, context.CancellationToken);
-        var organizationIds = services.Values.Select(s => s.OrganizationId).Distinct().ToList();
-        var organizationNames = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, context.CancellationToken);
 
         var position = cursor?.Position ?? 0;
         var response = new Proto.SearchServicesResponse();
@@ -364,7 +362,7 @@ public sealed class OrganizationsEndpoint(
             response.Matches.Add(new Proto.ServiceMatch
             {
                 Service = service.ToProto(now),
-                OrganizationName = organizationNames[service.OrganizationId],
+                OrganizationName = match.Candidate.OrganizationName,
                 Rank = ++position,
                 NeighbourhoodMatch = match.NeighbourhoodMatch,
                 LanguageMatch = match.LanguageMatch,
@@ -430,13 +428,4 @@ public sealed class OrganizationsEndpoint(
         page.More ? Paging.Encode(new PageCursor([page.Items[^1].Id], filters)) : "";
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private static Proto.OrganizationChanged Changed(Organization organization) =>
-        new() { Organization = organization.ToProto(), Version = organization.Version };
-
-    private static Proto.ServiceChanged Changed(Service service, DateTimeOffset now) =>
-        new() { Service = service.ToProto(now), Version = service.Version };
-
-    private static Proto.MemberChanged Changed(Member member, DateTimeOffset now) =>
-        new() { Member = member.ToProto(now), Version = member.Version };
 }

@@ -15,9 +15,6 @@ internal static class Rules
     public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().WithMessage("is required").MaximumLength(MaxIdLength);
 
-    public static IRuleBuilderOptions<T, string> OptionalId<T>(this IRuleBuilder<T, string> rule) =>
-        rule.MaximumLength(MaxIdLength);
-
     public static void Codes<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string>>> list, Func<string?, bool> isValid, string example)
     {
         validator.RuleFor(list).Must(items => items.Count() <= MaxListItems).WithMessage($"must have at most {MaxListItems} items");

@@ -35,17 +35,19 @@ internal static class DirectorySearch
             .Join(db.Organizations.Where(o => o.DeactivatedAt == null), s => s.OrganizationId, o => o.Id, (s, o) => new
             {
                 s.Id,
+                OrganizationName = o.Name,
                 s.EligibleNeighbourhoods,
                 OrganizationNeighbourhoods = o.Neighbourhoods,
                 s.Languages,
                 s.TypicalWaitDays,
-                // Service.IsAvailableAt, in SQL.
+                // Available: inside its active period (see Service.StatusAt) and with open places.
                 Available = s.OpenPlaces > 0 && s.ActiveFrom <= now && (s.ActiveUntil == null || s.ActiveUntil > now),
             })
             .Where(r => includeUnavailable || r.Available)
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => new ServiceCandidate(
             r.Id,
+            r.OrganizationName,
             r.EligibleNeighbourhoods,
             r.OrganizationNeighbourhoods,
             r.Languages,

@@ -50,7 +50,8 @@ public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider ti
         var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
         var now = time.GetUtcNow();
         var admin = await db.Members.AsNoTracking()
-            .Where(m => m.Role == MemberRole.NetworkAdmin && m.StartAt <= now && (m.EndAt == null || m.EndAt > now))
+            .Where(m => m.Role == MemberRole.NetworkAdmin)
+            .Where(Member.ActiveAt(now))
             .OrderBy(m => m.Id)
             .FirstOrDefaultAsync(cancellationToken);
         return admin is null ? null : new MemberStanding(admin.Id, admin.OrganizationId, admin.Role, true);

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using ReferralNet.Organizations.Api;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Platform.Identity;
-using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Organizations.Data;
 
@@ -46,12 +46,12 @@ internal static class NetworkOffice
             office = new Organization(new OrganizationDetails(options.NetworkOfficeName, OrganizationKind.NetworkOffice,
                 "Runs the ReferralNet network: admits organizations and keeps the directory.", "", "", "", []), now);
             db.Organizations.Add(office);
-            db.AddEvent(new Proto.OrganizationChanged { Organization = Api.ProtoMapping.ToProto(office), Version = office.Version }, now);
+            db.AddEvent(office.ChangedEvent(), now);
         }
 
         var admin = new Member(office, new MemberDetails(options.NetworkAdminName, options.NetworkAdminEmail, MemberRole.NetworkAdmin, "", ["nl", "en"]), now, now);
         db.Members.Add(admin);
-        db.AddEvent(new Proto.MemberChanged { Member = Api.ProtoMapping.ToProto(admin, now), Version = admin.Version }, now);
+        db.AddEvent(admin.ChangedEvent(now), now);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

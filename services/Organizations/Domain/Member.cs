@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Identity;
 
@@ -64,6 +65,14 @@ public sealed class Member : VersionedEntity
 
     /// <summary>True while the membership has started and not ended.</summary>
     public bool IsActiveAt(DateTimeOffset now) => IsActiveDuring(StartAt, EndAt, now);
+
+    /// <summary>The active rule as a database filter.</summary>
+    public static Expression<Func<Member, bool>> ActiveAt(DateTimeOffset now) =>
+        m => m.StartAt <= now && (m.EndAt == null || m.EndAt > now);
+
+    /// <summary>Memberships not ended by <paramref name="now"/> (active or starting later), as a database filter.</summary>
+    public static Expression<Func<Member, bool>> NotEndedAt(DateTimeOffset now) =>
+        m => m.EndAt == null || m.EndAt > now;
 
     /// <summary>The rule itself, for callers that hold only the dates (the membership cache).</summary>
     public static bool IsActiveDuring(DateTimeOffset startAt, DateTimeOffset? endAt, DateTimeOffset now) =>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ReferralNet.Platform.Domain;
 
 namespace ReferralNet.Organizations.Domain;
@@ -138,8 +139,9 @@ public sealed class Service : VersionedEntity
         : ActiveUntil is { } until && until <= now ? ServiceStatus.Ended
         : ServiceStatus.Active;
 
-    /// <summary>True when it is active and has open places.</summary>
-    public bool IsAvailableAt(DateTimeOffset now) => StatusAt(now) == ServiceStatus.Active && OpenPlaces > 0;
+    /// <summary>Services whose active period has not ended by <paramref name="now"/>, as a database filter.</summary>
+    public static Expression<Func<Service, bool>> NotEndedAt(DateTimeOffset now) =>
+        s => s.ActiveUntil == null || s.ActiveUntil > now;
 
     /// <summary>Changes the service; extending the active period of an ended service brings it back.</summary>
     public void Change(ServiceDetails details, DateTimeOffset now)

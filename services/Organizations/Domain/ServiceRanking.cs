@@ -20,6 +20,7 @@ public sealed record SearchCriteria(
 
 /// <summary>A service that passed the filters, with what ranking needs to know.</summary>
 /// <param name="ServiceId">The service.</param>
+/// <param name="OrganizationName">Name of the organization offering it.</param>
 /// <param name="EligibleNeighbourhoods">Neighbourhoods the service is restricted to; empty is city-wide.</param>
 /// <param name="OrganizationNeighbourhoods">Neighbourhoods its organization works in.</param>
 /// <param name="Languages">Languages it is offered in.</param>
@@ -27,6 +28,7 @@ public sealed record SearchCriteria(
 /// <param name="Available">Active with open places.</param>
 public sealed record ServiceCandidate(
     string ServiceId,
+    string OrganizationName,
     IReadOnlyList<string> EligibleNeighbourhoods,
     IReadOnlyList<string> OrganizationNeighbourhoods,
     IReadOnlyList<string> Languages,

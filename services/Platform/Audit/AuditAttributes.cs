@@ -41,16 +41,10 @@ public sealed class AuditScope
     /// <summary>The service user whose data it is.</summary>
     public string? ServiceUserId { get; private set; }
 
-    /// <summary>The basis the call had; "role" unless consent or break-the-glass applied.</summary>
-    public string Basis { get; private set; } = "role";
-
     /// <summary>Names the object the call touches.</summary>
     public void Subject(string subjectId, string? serviceUserId = null)
     {
         SubjectId = subjectId;
         ServiceUserId = serviceUserId;
     }
-
-    /// <summary>Records the basis of access (a consent id or break-the-glass).</summary>
-    public void OnBasis(string basis) => Basis = basis;
 }

@@ -119,7 +119,8 @@ public sealed class AuditInterceptor(AuditRegistry registry, TimeProvider time) 
             scope.SubjectId,
             scope.ServiceUserId,
             audited.Purpose,
-            scope.Basis,
+            // Every access so far rests on the caller's role; consent and break-the-glass arrive with the cases service.
+            "role",
             outcome.ToString(),
             Activity.Current?.TraceId.ToHexString()));
     }

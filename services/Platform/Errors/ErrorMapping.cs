@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FluentValidation;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -24,7 +23,6 @@ public static class ErrorMapping
     {
         RpcException rpc => rpc,
         InvalidRequestException invalid => BadRequest(invalid.Violations),
-        ValidationException validation => BadRequest(validation.Errors.Select(e => new BadRequest.Types.FieldViolation { Field = e.PropertyName, Description = e.ErrorMessage })),
         NotFoundException => Simple(Code.NotFound, exception.Message),
         PermissionDeniedException => Simple(Code.PermissionDenied, exception.Message),
         DomainRuleException => Simple(Code.FailedPrecondition, exception.Message),

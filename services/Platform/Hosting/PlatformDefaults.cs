@@ -53,8 +53,6 @@ public static class PlatformDefaults
         });
 
         builder.Services.TryAddSingleton<TimeProvider>(new StorageClock(TimeProvider.System));
-        builder.Services.TryAddSingleton<WriteGates>();
-        builder.Services.TryAddSingleton<OutboxSignals>();
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
         builder.Services.AddSingleton(AuditRegistryOf(builder.Services));
         builder.Services.AddScoped<AuditScope>();

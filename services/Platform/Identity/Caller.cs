@@ -45,9 +45,6 @@ public sealed record Caller(string MemberId, string OrganizationId, MemberRole R
     /// <summary>True when the caller acts for <paramref name="organizationId"/>.</summary>
     public bool ActsFor(string organizationId) => OrganizationId == organizationId;
 
-    /// <summary>True when the caller has one of <paramref name="roles"/>.</summary>
-    public bool HasRole(params ReadOnlySpan<MemberRole> roles) => roles.Contains(Role);
-
     /// <summary>Throws PERMISSION_DENIED unless the caller has one of <paramref name="roles"/>.</summary>
     public void RequireRole(params ReadOnlySpan<MemberRole> roles)
     {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using ReferralNet.Organizations.Api;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Identity;
-using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Organizations.Data.DemoData;
 
@@ -33,7 +33,7 @@ internal static class DemoDirectory
             var organization = new Organization(
                 new OrganizationDetails(entry.Name, entry.Kind, entry.Description, entry.Website, entry.Email, entry.Phone, entry.Neighbourhoods), now);
             db.Organizations.Add(organization);
-            db.AddEvent(new Proto.OrganizationChanged { Organization = Api.ProtoMapping.ToProto(organization), Version = organization.Version }, now);
+            db.AddEvent(organization.ChangedEvent(), now);
             foreach (var s in entry.Services)
             {
                 var service = new Service(organization, new ServiceDetails(
@@ -41,14 +41,14 @@ internal static class DemoDirectory
                     s.OpenPlaces, s.TypicalWaitDays, TimeSpan.FromHours(s.AcknowledgementHours),
                     now.AddDays(-s.ActiveFromDaysAgo), s.ActiveUntilDaysFromNow is { } days ? now.AddDays(days) : null), now);
                 db.Services.Add(service);
-                db.AddEvent(new Proto.ServiceChanged { Service = Api.ProtoMapping.ToProto(service, now), Version = service.Version }, now);
+                db.AddEvent(service.ChangedEvent(now), now);
             }
 
             foreach (var m in entry.Members)
             {
                 var member = new Member(organization, new MemberDetails(m.DisplayName, m.Email, m.Role, m.Profession, m.Languages), now, now);
                 db.Members.Add(member);
-                db.AddEvent(new Proto.MemberChanged { Member = Api.ProtoMapping.ToProto(member, now), Version = member.Version }, now);
+                db.AddEvent(member.ChangedEvent(now), now);
             }
         }
 
