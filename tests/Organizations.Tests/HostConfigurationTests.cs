@@ -34,6 +34,17 @@ public sealed class HostConfigurationTests
         Assert.NotNull(app);
     }
 
+    [Fact]
+    public async Task Generated_services_are_bound_by_the_strict_parser_alone()
+    {
+        await using var app = Build("Testing", ("ReferralNet:Auth:DevIssuer", "true"));
+
+        // Two binders would serve every route twice; grpc-dotnet's own would answer malformed protobuf with UNKNOWN.
+        var binders = app.Services.GetServices<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<Api.OrganizationsEndpoint>>().Select(b => b.GetType().Name).ToList();
+        Assert.Contains("StrictRequestParsing`1", binders);
+        Assert.DoesNotContain("BinderServiceMethodProvider`1", binders);
+    }
+
     private static WebApplication Build(string environment, params (string Key, string Value)[] settings) =>
         ReferralNetHost.Build(["--environment", environment], builder =>
         {

@@ -56,6 +56,6 @@ public sealed class AuditTrailTests : IAsyncLifetime
     }
 
     private AuditEntry Entry(string subject) => new(
-        _host.Clock.Now, "member-1", "organization-1", "professional", "/referralnet.v1.CasesService/GetNetworkView",
+        _host.Clock.GetUtcNow(), "member-1", "organization-1", "professional", "/referralnet.v1.CasesService/GetNetworkView",
         AuditKind.Read, "service-user", subject, subject, "care", "consent:c-1", "NotFound", null);
 }

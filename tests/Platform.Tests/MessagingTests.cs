@@ -24,7 +24,7 @@ public sealed class MessagingTests : IAsyncLifetime
 
         Assert.Equal(1, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
         var message = await _host.InDatabase(db => db.Outbox.AsNoTracking().SingleAsync());
-        Assert.Equal(_host.Clock.Now, message.PublishedAt);
+        Assert.Equal(_host.Clock.GetUtcNow(), message.PublishedAt);
         Assert.Equal(1, await CountAsync(id));
 
         var bus = _host.App.Services.GetRequiredService<IEventBus>();
@@ -47,16 +47,16 @@ public sealed class MessagingTests : IAsyncLifetime
         Assert.Null(failed.PublishedAt);
         Assert.Equal(1, failed.Attempts);
         Assert.Contains("The subscriber is down.", failed.LastError);
-        Assert.True(failed.NextAttemptAt > _host.Clock.Now);
+        Assert.True(failed.NextAttemptAt > _host.Clock.GetUtcNow());
         Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
 
-        _host.Clock.Now = failed.NextAttemptAt;
+        _host.Clock.SetUtcNow(failed.NextAttemptAt);
         await Dispatcher.DispatchBatchAsync(CancellationToken.None);
         var stillFailing = await _host.InDatabase(db => db.Outbox.AsNoTracking().SingleAsync());
         Assert.Equal(2, stillFailing.Attempts);
-        Assert.True(stillFailing.NextAttemptAt - _host.Clock.Now > failed.NextAttemptAt - failed.OccurredAt);
+        Assert.True(stillFailing.NextAttemptAt - _host.Clock.GetUtcNow() > failed.NextAttemptAt - failed.OccurredAt);
 
-        _host.Clock.Now = stillFailing.NextAttemptAt;
+        _host.Clock.SetUtcNow(stillFailing.NextAttemptAt);
         await Dispatcher.DispatchBatchAsync(CancellationToken.None);
         Assert.NotNull((await _host.InDatabase(db => db.Outbox.AsNoTracking().SingleAsync())).PublishedAt);
         Assert.Equal(1, await CountAsync(id));
@@ -68,7 +68,7 @@ public sealed class MessagingTests : IAsyncLifetime
         await using (var scope = _host.App.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-            db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = "rolled-back" } }, _host.Clock.Now);
+            db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = "rolled-back" } }, _host.Clock.GetUtcNow());
             db.Counters.Add(new Counter { Id = "rolled-back" });
             await using var transaction = await db.Database.BeginTransactionAsync();
             await db.SaveChangesAsync();
@@ -84,7 +84,7 @@ public sealed class MessagingTests : IAsyncLifetime
         var id = Guid.NewGuid().ToString();
         await using var scope = _host.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = id }, Version = 1 }, _host.Clock.Now);
+        db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = id }, Version = 1 }, _host.Clock.GetUtcNow());
         await db.SaveChangesAsync();
         return id;
     }
@@ -105,7 +105,7 @@ public sealed class RetentionTests : IAsyncLifetime
     [Fact]
     public async Task Rows_are_purged_after_their_window_and_unpublished_events_never()
     {
-        var now = _host.Clock.Now;
+        var now = _host.Clock.GetUtcNow();
         await _host.InDatabase(async db =>
         {
             db.Outbox.Add(OutboxMessage.For(new ReferralNet.Contracts.V1.OrganizationChanged(), now.AddDays(-8)));

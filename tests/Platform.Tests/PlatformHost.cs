@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
@@ -15,6 +16,7 @@ public sealed class Counter
 {
     public required string Id { get; init; }
 
+    [System.ComponentModel.DataAnnotations.ConcurrencyCheck]
     public int Value { get; set; }
 }
 
@@ -42,14 +44,6 @@ public sealed class CountingHandler : IIntegrationEventHandler<TestDbContext, Or
     }
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualClock : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>The platform's registration of one service database, on a temporary SQLite file, hosted services not started.</summary>
 public sealed class PlatformHost : IAsyncDisposable
 {
@@ -71,7 +65,7 @@ public sealed class PlatformHost : IAsyncDisposable
 
     public IHost App { get; }
 
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
     public async Task<T> InDatabase<T>(Func<TestDbContext, Task<T>> work)
     {

@@ -21,9 +21,9 @@ internal static class ProtoMapping
         Phone = organization.Phone,
         Neighbourhoods = { organization.Neighbourhoods },
         Active = organization.IsActive,
-        CreateTime = organization.CreatedAt.ToTimestamp(),
-        UpdateTime = organization.UpdatedAt.ToTimestamp(),
-        DeactivateTime = organization.DeactivatedAt?.ToTimestamp(),
+        CreateTime = organization.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = organization.UpdatedAt.ToProtoTimestamp(),
+        DeactivateTime = organization.DeactivatedAt?.ToProtoTimestamp(),
         Etag = organization.ETag,
     };
 
@@ -52,11 +52,11 @@ internal static class ProtoMapping
         Languages = { service.Languages },
         Capacity = new Proto.Capacity { OpenPlaces = service.OpenPlaces, TypicalWaitDays = service.TypicalWaitDays },
         AcknowledgementDeadline = Duration.FromTimeSpan(service.AcknowledgementDeadline),
-        ActiveFrom = service.ActiveFrom.ToTimestamp(),
-        ActiveUntil = service.ActiveUntil?.ToTimestamp(),
+        ActiveFrom = service.ActiveFrom.ToProtoTimestamp(),
+        ActiveUntil = service.ActiveUntil?.ToProtoTimestamp(),
         Status = (Proto.ServiceStatus)service.StatusAt(now),
-        CreateTime = service.CreatedAt.ToTimestamp(),
-        UpdateTime = service.UpdatedAt.ToTimestamp(),
+        CreateTime = service.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = service.UpdatedAt.ToProtoTimestamp(),
         Etag = service.ETag,
     };
 
@@ -84,11 +84,11 @@ internal static class ProtoMapping
         Role = (Proto.MemberRole)member.Role,
         Profession = member.Profession,
         Languages = { member.Languages },
-        StartTime = member.StartAt.ToTimestamp(),
-        EndTime = member.EndAt?.ToTimestamp(),
+        StartTime = member.StartAt.ToProtoTimestamp(),
+        EndTime = member.EndAt?.ToProtoTimestamp(),
         Active = member.IsActiveAt(now),
-        CreateTime = member.CreatedAt.ToTimestamp(),
-        UpdateTime = member.UpdatedAt.ToTimestamp(),
+        CreateTime = member.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = member.UpdatedAt.ToProtoTimestamp(),
         Etag = member.ETag,
     };
 

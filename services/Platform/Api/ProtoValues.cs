@@ -18,7 +18,10 @@ public static class ProtoValues
         timestamp is null || (timestamp.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds && timestamp.Nanos is >= 0 and < 1_000_000_000);
 
     /// <summary>A client's timestamp as the instant the databases store (whole microseconds); check it with IsValid first.</summary>
-    public static DateTimeOffset ToInstant(this Timestamp timestamp) => StorageClock.Truncate(timestamp.ToDateTimeOffset());
+    public static DateTimeOffset ToInstant(this Timestamp timestamp) => Instants.AtStoragePrecision(timestamp.ToDateTimeOffset());
+
+    /// <summary>An instant as it goes on the wire: at storage precision, so an answer equals what a later read returns.</summary>
+    public static Timestamp ToProtoTimestamp(this DateTimeOffset instant) => Timestamp.FromDateTimeOffset(Instants.AtStoragePrecision(instant));
 
     /// <summary>True for a duration that converts to a TimeSpan of whole seconds (unset counts as valid: optional).</summary>
     public static bool IsValid(Duration? duration) =>

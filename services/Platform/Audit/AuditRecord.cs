@@ -108,7 +108,7 @@ public sealed class AuditRecord
         var record = new AuditRecord
         {
             Sequence = sequence,
-            OccurredAt = entry.OccurredAt,
+            OccurredAt = Persistence.Instants.AtStoragePrecision(entry.OccurredAt),
             MemberId = entry.MemberId,
             OrganizationId = entry.OrganizationId,
             Role = entry.Role,

@@ -21,7 +21,7 @@ public interface IAuditTrail
 /// inside the transaction from the stored head, so several processes on one database keep one chain
 /// (a lost race on the sequence key is retried).
 /// </summary>
-public sealed class AuditTrail<TContext>(IServiceProvider services, WriteGates gates, ILogger<AuditTrail<TContext>> logger)
+public sealed class AuditTrail<TContext>(IServiceProvider services, ILogger<AuditTrail<TContext>> logger)
     : BackgroundService, IAuditTrail
     where TContext : ServiceDbContext
 {
@@ -111,7 +111,7 @@ public sealed class AuditTrail<TContext>(IServiceProvider services, WriteGates g
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await using var transaction = await WriteTransaction.BeginAsync(db, gates, CancellationToken.None);
+        await using var transaction = await db.BeginWriteAsync(CancellationToken.None);
         var head = await db.AuditTrail.AsNoTracking()
             .OrderByDescending(r => r.Sequence)
             .Select(r => new { r.Sequence, r.Hash })

@@ -4,6 +4,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Errors;
 using ReferralNet.Platform.Identity;
@@ -37,13 +38,7 @@ public static class PlatformDefaults
             grpc.Interceptors.Add<AuditInterceptor>();
             grpc.Interceptors.Add<ValidationInterceptor>();
         });
-        // Our binder replaces grpc-dotnet's for generated services (see StrictRequestParsing).
-        foreach (var binder in builder.Services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToList())
-        {
-            builder.Services.Remove(binder);
-        }
-
-        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictRequestParsing<>));
+        builder.Services.UseStrictRequestParsing();
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddGrpcHealthChecks(health =>
@@ -52,7 +47,7 @@ public static class PlatformDefaults
             health.Services.Map(LivenessService, check => check.Tags.Contains("live"));
         });
 
-        builder.Services.TryAddSingleton<TimeProvider>(new StorageClock(TimeProvider.System));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
         builder.Services.AddSingleton(AuditRegistryOf(builder.Services));
         builder.Services.AddScoped<AuditScope>();
@@ -80,6 +75,7 @@ public static class PlatformDefaults
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestPrefetch>(app.Services.GetRequiredService<IOptions<ReferralNetOptions>>().Value.MaxReceiveMessageSize);
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         return app;

@@ -10,6 +10,27 @@ namespace ReferralNet.Platform.Hosting;
 /// protobuf answers INVALID_ARGUMENT. grpc-dotnet parses the body before any interceptor runs and reports a parse
 /// failure as UNKNOWN with a logged error; a client's malformed bytes are the client's error, not the server's.
 /// </summary>
+internal static class StrictRequestParsing
+{
+    // grpc-dotnet's binder is internal, so it can only be found by name. If upstream renames it, start-up fails here
+    // rather than letting two binders serve the same routes.
+    private const string GrpcBinderName = "BinderServiceMethodProvider`1";
+
+    /// <summary>Replaces grpc-dotnet's binder of generated services with <see cref="StrictRequestParsing{TService}"/>.</summary>
+    public static void UseStrictRequestParsing(this IServiceCollection services)
+    {
+        var binders = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == GrpcBinderName).ToList();
+        if (binders.Count != 1)
+        {
+            throw new InvalidOperationException(
+                $"Expected one grpc-dotnet service binder named {GrpcBinderName} after AddGrpc, found {binders.Count}; StrictRequestParsing must be updated for this Grpc.AspNetCore version.");
+        }
+
+        services.Remove(binders[0]);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictRequestParsing<>));
+    }
+}
+
 internal sealed class StrictRequestParsing<TService> : IServiceMethodProvider<TService>
     where TService : class
 {

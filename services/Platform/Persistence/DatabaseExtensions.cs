@@ -26,7 +26,6 @@ public static class DatabaseExtensions
     {
         var options = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
         var connectionString = configuration.GetConnectionString(service);
-        services.TryAddSingleton<WriteGates>();
         services.TryAddSingleton<OutboxSignals>();
 
         void Configure(IServiceProvider provider, DbContextOptionsBuilder builder)
@@ -43,7 +42,7 @@ public static class DatabaseExtensions
                 case DatabaseProvider.Sqlite:
                     Directory.CreateDirectory(options.DataDirectory);
                     builder.UseSqlite(connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}")
-                        .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous), new WriteGateInterceptor(provider.GetRequiredService<WriteGates>()));
+                        .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous));
                     break;
                 case DatabaseProvider.SqlServer:
                     builder.UseSqlServer(Require(connectionString, service));

@@ -13,6 +13,9 @@ namespace ReferralNet.Platform.Persistence;
 /// </summary>
 public abstract class ServiceDbContext(DbContextOptions options) : DbContext(options)
 {
+    // Set while a WriteTransaction holds this context's SQLite gate, so saves inside it do not queue at it again.
+    private bool _inWriteTransaction;
+
     /// <summary>Integration events waiting to be published, and those published recently.</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
@@ -29,13 +32,84 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     public void AddEvent(IMessage integrationEvent, DateTimeOffset occurredAt) =>
         Outbox.Add(OutboxMessage.For(integrationEvent, occurredAt));
 
+    /// <summary>
+    /// Saves under the SQLite write gate. The gate is released in a finally block, so no outcome of the save (success,
+    /// a lost concurrency race, a constraint violation, cancellation) can leave it held and wedge later writes.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var gate = _inWriteTransaction ? null : SqliteWriteGate.For(this);
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    /// <inheritdoc cref="SaveChangesAsync(bool, CancellationToken)" />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var gate = _inWriteTransaction ? null : SqliteWriteGate.For(this);
+        gate?.Wait();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            gate?.Release();
+        }
+    }
+
+    /// <summary>Waits for the SQLite write gate (if any), then begins a transaction that holds it until disposed.</summary>
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        if (_inWriteTransaction)
+        {
+            throw new InvalidOperationException("A write transaction is already open on this context.");
+        }
+
+        var gate = SqliteWriteGate.For(this);
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            _inWriteTransaction = true;
+            return new WriteTransaction(this, transaction, gate);
+        }
+        catch
+        {
+            gate?.Release();
+            throw;
+        }
+    }
+
+    internal void WriteEnded() => _inWriteTransaction = false;
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no date-time type: store instants as UTC ticks, exact and sortable, so range filters and ordering translate.
+        // Every instant is stored in UTC at whole microseconds, the finest every supported database keeps, so a stored
+        // value reads back exactly. SQLite has no date-time type: there instants are UTC ticks, exact and sortable.
         if (Database.IsSqlite())
         {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMicrosecondTicks>();
+        }
+        else
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMicroseconds>();
         }
     }
 
@@ -48,5 +122,17 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new ProcessedRequest.Configuration());
     }
 
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+    private sealed class UtcMicrosecondTicks() : ValueConverter<DateTimeOffset, long>(
+        v => Instants.AtStoragePrecision(v).UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+
+    private sealed class UtcMicroseconds() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => Instants.AtStoragePrecision(v), v => v.ToUniversalTime());
+}
+
+/// <summary>The precision instants are stored and sent at.</summary>
+public static class Instants
+{
+    /// <summary>The instant as every database stores it and every response carries it: UTC, whole microseconds.</summary>
+    public static DateTimeOffset AtStoragePrecision(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }

@@ -37,104 +37,39 @@ internal sealed class SqlitePragmas(string synchronous) : DbConnectionIntercepto
 /// <summary>
 /// SQLite has one writer per file. Letting connections race for the lock costs busy-waits and long tails,
 /// so the writes of one process queue at a gate per file instead (DESIGN.md measured half the p99 and twice
-/// the throughput). Server databases have no gate.
+/// the throughput). Server databases have no gate. The gate belongs to the file, not to a host: two hosts of
+/// one process on one file share it, as they share the file's lock.
 /// </summary>
-public sealed class WriteGates
+internal static class SqliteWriteGate
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
-    /// <summary>The gate of the context's database, or null when it is not SQLite.</summary>
-    public SemaphoreSlim? For(DbContext context) =>
-        context.Database.IsSqlite()
-            ? _gates.GetOrAdd(context.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1))
+    /// <summary>The gate of the context's database file, or null when it is not SQLite.</summary>
+    public static SemaphoreSlim? For(DbContext context) =>
+        context.Database.IsSqlite() && context.Database.GetDbConnection() is { } connection
+            ? Gates.GetOrAdd(Path.GetFullPath(connection.DataSource), _ => new SemaphoreSlim(1, 1))
             : null;
 }
 
-/// <summary>Holds the write gate for the duration of each SaveChanges that runs outside an explicit transaction.</summary>
-internal sealed class WriteGateInterceptor(WriteGates gates) : SaveChangesInterceptor
-{
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        GateOf(eventData)?.Wait();
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (GateOf(eventData) is { } gate)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
-        return result;
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Leave(eventData);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Leave(eventData);
-        return ValueTask.FromResult(result);
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Leave(eventData);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Leave(eventData);
-        return Task.CompletedTask;
-    }
-
-    public override void SaveChangesCanceled(DbContextEventData eventData) => Leave(eventData);
-
-    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Leave(eventData);
-        return Task.CompletedTask;
-    }
-
-    private void Leave(DbContextEventData eventData) => GateOf(eventData)?.Release();
-
-    // Inside an explicit transaction the gate is already held for the whole transaction (see BeginWriteAsync).
-    private SemaphoreSlim? GateOf(DbContextEventData eventData) =>
-        eventData.Context is { } context && context.Database.CurrentTransaction is null ? gates.For(context) : null;
-}
-
-/// <summary>A transaction that holds the SQLite write gate until it is committed or disposed.</summary>
+/// <summary>
+/// An explicit transaction that holds the SQLite write gate until it is disposed, so the SaveChanges calls inside it
+/// do not take the gate again. Begin it with <see cref="ServiceDbContext.BeginWriteAsync"/>.
+/// </summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
+    private readonly ServiceDbContext _context;
     private readonly IDbContextTransaction _transaction;
     private readonly SemaphoreSlim? _gate;
 
-    private WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate)
+    internal WriteTransaction(ServiceDbContext context, IDbContextTransaction transaction, SemaphoreSlim? gate)
     {
+        _context = context;
         _transaction = transaction;
         _gate = gate;
     }
 
-    /// <summary>Waits for the gate, then begins a transaction on <paramref name="context"/>.</summary>
-    public static async Task<WriteTransaction> BeginAsync(DbContext context, WriteGates gates, CancellationToken cancellationToken)
-    {
-        var gate = gates.For(context);
-        if (gate is not null)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
-        try
-        {
-            return new WriteTransaction(await context.Database.BeginTransactionAsync(cancellationToken), gate);
-        }
-        catch
-        {
-            gate?.Release();
-            throw;
-        }
-    }
+    /// <summary>The database transaction, for provider-specific statements inside it (locks).</summary>
+    public IDbContextTransaction Transaction => _transaction;
 
     /// <summary>Commits the transaction.</summary>
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
@@ -148,6 +83,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         finally
         {
+            _context.WriteEnded();
             _gate?.Release();
         }
     }
