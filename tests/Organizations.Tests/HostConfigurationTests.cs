@@ -28,6 +28,14 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Production_needs_its_secret_keys_from_configuration()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ReferralNetHost.Build(["--environment", "Production"], builder =>
+            builder.Configuration.AddInMemoryCollection([new("ReferralNet:Auth:Authority", "https://login.example")])));
+        Assert.Contains("ReferralNet:Keys:PageTokens", error.Message);
+    }
+
+    [Fact]
     public async Task Production_with_a_configured_issuer_builds()
     {
         await using var app = Build("Production", ("ReferralNet:Auth:Issuer", "https://login.example"), ("ReferralNet:Auth:SigningKey", Convert.ToBase64String(new byte[32])));
@@ -50,5 +58,6 @@ public sealed class HostConfigurationTests
         {
             builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
             builder.Configuration["ReferralNet:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "referralnet-config-test");
+            builder.Configuration["ReferralNet:Keys:PageTokens"] = Convert.ToBase64String(new byte[32]);
         });
 }

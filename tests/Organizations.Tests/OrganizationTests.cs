@@ -226,8 +226,12 @@ public abstract class OrganizationTests(ReferralNetFixture fixture) : DirectoryT
             Organization = Change(o => o.Id = organization.Organization.Id),
             UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "etag" } },
         }, organization.Admin).ResponseAsync);
-        await InvalidField("organization.name", () => Directory.UpdateOrganizationAsync(
-            new UpdateOrganizationRequest { Organization = Change(o => o.Name = "") }, organization.Admin).ResponseAsync);
+        // Without a mask an empty name is "not set" (AIP-134); named in the mask it is a change, and an invalid one.
+        await InvalidField("organization.name", () => Directory.UpdateOrganizationAsync(new UpdateOrganizationRequest
+        {
+            Organization = Change(o => o.Name = ""),
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "name" } },
+        }, organization.Admin).ResponseAsync);
         await InvalidField("organization.etag", () => Directory.UpdateOrganizationAsync(
             new UpdateOrganizationRequest { Organization = Change(o => o.Etag = "") }, organization.Admin).ResponseAsync);
         await FailsWith(StatusCode.NotFound, () => Directory.UpdateOrganizationAsync(

@@ -32,6 +32,9 @@ public abstract class ProtocolTests(ReferralNetFixture fixture) : DirectoryTest(
         var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Contains("referralnet.v1.OrganizationsService", services);
         Assert.Contains("grpc.health.v1.Health", services);
+
+        // Finish the stream as a well-behaved client does; disposing it early resets it while the server still reads.
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
     }
 
     [SkippableFact]

@@ -116,8 +116,8 @@ public sealed class RetentionTests : IAsyncLifetime
                 message.PublishedAt = message.OccurredAt;
             }
 
-            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "old", Response = [], CreatedAt = now.AddDays(-8) });
-            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "new", Response = [], CreatedAt = now.AddHours(-1) });
+            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "old", Fingerprint = [], Response = [], CreatedAt = now.AddDays(-8) });
+            db.ProcessedRequests.Add(new Persistence.ProcessedRequest { Method = "m", OrganizationId = "o", RequestId = "new", Fingerprint = [], Response = [], CreatedAt = now.AddHours(-1) });
             db.Inbox.Add(new InboxMessage { EventId = Guid.NewGuid(), Handler = "h", EventType = "t", HandledAt = now.AddDays(-31) });
             db.Inbox.Add(new InboxMessage { EventId = Guid.NewGuid(), Handler = "h", EventType = "t", HandledAt = now.AddDays(-29) });
             return await db.SaveChangesAsync();

@@ -35,6 +35,9 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
     /// <summary>What the server logged at Error level.</summary>
     public ServerErrorLog ServerErrors { get; } = new();
 
+    /// <summary>The host's data folder (SQLite files, development keys).</summary>
+    public string DataDirectory => _dataDirectory ?? throw new InvalidOperationException("The host has not started.");
+
     /// <summary>The host's services (for reading the database the way the service does).</summary>
     public IServiceProvider Services => _app!.Services;
 

@@ -22,6 +22,7 @@ public sealed class OrganizationsEndpoint(
     AuditScope audit,
     MemberDirectory memberships,
     TimeProvider time,
+    PageTokens pageTokens,
     IValidator<Proto.Organization> organizationRules,
     IValidator<Proto.Service> serviceRules,
     IValidator<Proto.Member> memberRules) : Proto.OrganizationsService.OrganizationsServiceBase
@@ -39,7 +40,7 @@ public sealed class OrganizationsEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.NetworkAdmin);
         var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, async () =>
+        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             var organization = new Organization(request.Organization.ToDetails(), now);
             db.Organizations.Add(organization);
@@ -71,7 +72,8 @@ public sealed class OrganizationsEndpoint(
     {
         var size = Paging.Size(request.PageSize, 50, 200);
         var filters = $"{request.Kind}|{request.IncludeInactive}";
-        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        var pageQuery = $"{context.Method}|{filters}";
+        var after = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0];
         var query = db.Organizations.AsNoTracking();
         if (request.Kind != Proto.OrganizationKind.Unspecified)
         {
@@ -88,7 +90,7 @@ public sealed class OrganizationsEndpoint(
         return new Proto.ListOrganizationsResponse
         {
             Organizations = { page.Items.Select(o => o.ToProto()) },
-            NextPageToken = NextToken(page, filters),
+            NextPageToken = NextToken(page, pageQuery),
         };
     }
 
@@ -155,7 +157,7 @@ public sealed class OrganizationsEndpoint(
         var organization = await FindOrganizationAsync(request.Service.OrganizationId, context.CancellationToken);
         caller.RequireAdminOf(organization.Id);
         var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, () =>
+        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
         {
             var service = new Service(organization, request.Service.ToDetails(now), now);
             db.Services.Add(service);
@@ -177,7 +179,8 @@ public sealed class OrganizationsEndpoint(
     {
         var size = Paging.Size(request.PageSize, 50, 200);
         var filters = $"{request.OrganizationId}|{request.IncludeInactive}";
-        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        var pageQuery = $"{context.Method}|{filters}";
+        var after = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0];
         await FindOrganizationAsync(request.OrganizationId, context.CancellationToken);
         var now = time.GetUtcNow();
         var query = db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => s.OrganizationId == request.OrganizationId);
@@ -190,7 +193,7 @@ public sealed class OrganizationsEndpoint(
         return new Proto.ListServicesResponse
         {
             Services = { page.Items.Select(s => s.ToProto(now)) },
-            NextPageToken = NextToken(page, filters),
+            NextPageToken = NextToken(page, pageQuery),
         };
     }
 
@@ -236,7 +239,7 @@ public sealed class OrganizationsEndpoint(
         var organization = await FindOrganizationAsync(request.Member.OrganizationId, context.CancellationToken);
         caller.RequireAdminOf(organization.Id);
         var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request.RequestId, now, async () =>
+        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             await EnsureEmailFreeAsync(request.Member.Email, "member.email", context.CancellationToken);
             var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToInstant() ?? now, now);
@@ -269,7 +272,8 @@ public sealed class OrganizationsEndpoint(
         var caller = Caller.Of(context);
         var size = Paging.Size(request.PageSize, 50, 200);
         var filters = $"{request.OrganizationId}|{request.IncludeInactive}";
-        var after = Paging.Decode(request.PageToken, filters)?.Keys[0];
+        var pageQuery = $"{context.Method}|{filters}";
+        var after = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0];
         audit.Subject(request.OrganizationId);
         var organization = await FindOrganizationAsync(request.OrganizationId, context.CancellationToken);
         if (!caller.ActsFor(organization.Id) && caller.Role != Role.NetworkAdmin)
@@ -288,7 +292,7 @@ public sealed class OrganizationsEndpoint(
         return new Proto.ListMembersResponse
         {
             Members = { page.Items.Select(m => m.ToProto(now)) },
-            NextPageToken = NextToken(page, filters),
+            NextPageToken = NextToken(page, pageQuery),
         };
     }
 
@@ -345,7 +349,8 @@ public sealed class OrganizationsEndpoint(
             request.HasServiceUserAge ? request.ServiceUserAge : null,
             request.IncludeUnavailable);
         var filters = string.Join('|', criteria.LifeDomains.Order()) + $"|{criteria.Neighbourhood}|{criteria.Language}|{criteria.LanguageRequired}|{criteria.ServiceUserAge}|{criteria.IncludeUnavailable}";
-        var cursor = Paging.Decode(request.PageToken, filters);
+        var pageQuery = $"{context.Method}|{filters}";
+        var cursor = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 3);
         var now = time.GetUtcNow();
 
         var ranked = RankedService.Rank(await db.FindCandidatesAsync(criteria, now, context.CancellationToken), criteria);
@@ -373,7 +378,7 @@ public sealed class OrganizationsEndpoint(
 
         if (remaining.Count > page.Count)
         {
-            response.NextPageToken = Paging.Encode(new PageCursor(page[^1].SortKey, filters, position));
+            response.NextPageToken = pageTokens.Encode(new PageCursor(page[^1].SortKey, position), pageQuery);
         }
 
         return response;
@@ -406,7 +411,7 @@ public sealed class OrganizationsEndpoint(
         var normalized = Member.NormalizeEmail(email);
         if (await db.Members.AnyAsync(m => m.Email == normalized, cancellationToken))
         {
-            throw new AlreadyExistsException($"{field}: a member with this e-mail address exists already.");
+            throw new AlreadyExistsException("EMAIL_TAKEN", $"{field}: a member with this e-mail address exists already.");
         }
     }
 
@@ -423,9 +428,9 @@ public sealed class OrganizationsEndpoint(
         return (more ? items[..size] : items, more);
     }
 
-    private static string NextToken<T>((List<T> Items, bool More) page, string filters)
+    private string NextToken<T>((List<T> Items, bool More) page, string query)
         where T : VersionedEntity =>
-        page.More ? Paging.Encode(new PageCursor([page.Items[^1].Id], filters)) : "";
+        page.More ? pageTokens.Encode(new PageCursor([page.Items[^1].Id]), query) : "";
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

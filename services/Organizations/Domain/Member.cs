@@ -28,7 +28,7 @@ public sealed class Member : VersionedEntity
     {
         if (!organization.IsActive)
         {
-            throw new DomainRuleException("A deactivated organization takes no new members.");
+            throw new DomainRuleException("ORGANIZATION_DEACTIVATED", "A deactivated organization takes no new members.");
         }
 
         OrganizationId = organization.Id;
@@ -86,7 +86,7 @@ public sealed class Member : VersionedEntity
     {
         if (EndAt is { } end && end <= now)
         {
-            throw new DomainRuleException("The membership has ended; an ended member cannot be changed.");
+            throw new DomainRuleException("MEMBERSHIP_ENDED", "The membership has ended; an ended member cannot be changed.");
         }
 
         Apply(organization, details);
@@ -98,12 +98,12 @@ public sealed class Member : VersionedEntity
     {
         if (EndAt is { } end && end <= now)
         {
-            throw new DomainRuleException("The membership has already ended.");
+            throw new DomainRuleException("MEMBERSHIP_ENDED", "The membership has already ended.");
         }
 
         if (endAt < StartAt)
         {
-            throw new DomainRuleException("A membership cannot end before it starts.");
+            throw new DomainRuleException("MEMBERSHIP_ENDS_BEFORE_START", "A membership cannot end before it starts.");
         }
 
         EndAt = endAt;
@@ -114,12 +114,12 @@ public sealed class Member : VersionedEntity
     {
         if (details.Role == MemberRole.NetworkAdmin && organization.Kind != OrganizationKind.NetworkOffice)
         {
-            throw new DomainRuleException("Only members of the network office can be network administrators.");
+            throw new DomainRuleException("NETWORK_ADMIN_OUTSIDE_OFFICE", "Only members of the network office can be network administrators.");
         }
 
         if (details.Role == MemberRole.Professional && string.IsNullOrEmpty(details.Profession))
         {
-            throw new DomainRuleException("A professional has a profession.");
+            throw new DomainRuleException("PROFESSION_REQUIRED", "A professional has a profession.");
         }
 
         DisplayName = details.DisplayName;

@@ -108,12 +108,12 @@ public sealed class Organization : VersionedEntity
     {
         if (!IsActive)
         {
-            throw new DomainRuleException("A deactivated organization cannot be changed.");
+            throw new DomainRuleException("ORGANIZATION_DEACTIVATED", "A deactivated organization cannot be changed.");
         }
 
         if ((Kind == OrganizationKind.NetworkOffice) != (details.Kind == OrganizationKind.NetworkOffice))
         {
-            throw new DomainRuleException("Only the network office is of kind network office, and it keeps that kind.");
+            throw new DomainRuleException("NETWORK_OFFICE_KIND", "Only the network office is of kind network office, and it keeps that kind.");
         }
 
         Apply(details);
@@ -125,12 +125,12 @@ public sealed class Organization : VersionedEntity
     {
         if (!IsActive)
         {
-            throw new DomainRuleException("The organization is already deactivated.");
+            throw new DomainRuleException("ORGANIZATION_DEACTIVATED", "The organization is already deactivated.");
         }
 
         if (Kind == OrganizationKind.NetworkOffice)
         {
-            throw new DomainRuleException("The network office cannot be deactivated: the network would lose its administrators.");
+            throw new DomainRuleException("NETWORK_OFFICE_PERMANENT", "The network office cannot be deactivated: the network would lose its administrators.");
         }
 
         DeactivatedAt = now;

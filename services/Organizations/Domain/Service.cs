@@ -82,7 +82,7 @@ public sealed class Service : VersionedEntity
     {
         if (!organization.IsActive)
         {
-            throw new DomainRuleException("A deactivated organization offers no new services.");
+            throw new DomainRuleException("ORGANIZATION_DEACTIVATED", "A deactivated organization offers no new services.");
         }
 
         OrganizationId = organization.Id;
@@ -155,7 +155,7 @@ public sealed class Service : VersionedEntity
     {
         if (StatusAt(now) == ServiceStatus.Ended)
         {
-            throw new DomainRuleException("The service has already ended.");
+            throw new DomainRuleException("SERVICE_ENDED", "The service has already ended.");
         }
 
         ActiveUntil = now;
@@ -171,24 +171,24 @@ public sealed class Service : VersionedEntity
     {
         if (details.LifeDomains.Count == 0 || details.Languages.Count == 0)
         {
-            throw new DomainRuleException("A service helps in at least one life domain and is offered in at least one language.");
+            throw new DomainRuleException("SERVICE_INCOMPLETE", "A service helps in at least one life domain and is offered in at least one language.");
         }
 
         if (!Eligibility.IsValidAgeRange(details.Eligibility.MinAge, details.Eligibility.MaxAge))
         {
-            throw new DomainRuleException("The minimum age must not be above the maximum age.");
+            throw new DomainRuleException("AGE_RANGE_INVERTED", "The minimum age must not be above the maximum age.");
         }
 
         if (!ServiceDetails.IsValidActivePeriod(details.ActiveFrom, details.ActiveUntil))
         {
-            throw new DomainRuleException("The active period must end after it starts.");
+            throw new DomainRuleException("PERIOD_INVERTED", "The active period must end after it starts.");
         }
 
         if (details.OpenPlaces < 0 || details.TypicalWaitDays < 0
             || details.AcknowledgementDeadline < ServiceDetails.MinAcknowledgementDeadline
             || details.AcknowledgementDeadline > ServiceDetails.MaxAcknowledgementDeadline)
         {
-            throw new DomainRuleException("Capacity must not be negative and the acknowledgement deadline must lie between one hour and 90 days.");
+            throw new DomainRuleException("CAPACITY_OR_DEADLINE_OUT_OF_RANGE", "Capacity must not be negative and the acknowledgement deadline must lie between one hour and 90 days.");
         }
 
         Name = details.Name;

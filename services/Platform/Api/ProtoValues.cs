@@ -29,23 +29,41 @@ public static class ProtoValues
             && (duration.Seconds == 0 || duration.Nanos == 0 || Math.Sign(duration.Seconds) == Math.Sign(duration.Nanos)));
 
     /// <summary>
-    /// Applies a partial update (AIP-134): copies the fields named in <paramref name="mask"/> (all changeable fields when it
-    /// is empty) from <paramref name="update"/> onto a copy of <paramref name="current"/>. A path outside
-    /// <paramref name="changeable"/> is INVALID_ARGUMENT on update_mask.
+    /// Applies a partial update (AIP-134): copies the fields named in <paramref name="mask"/> from <paramref name="update"/>
+    /// onto a copy of <paramref name="current"/>. An empty mask means the changeable fields the request sets, so a client that
+    /// sends only a name and an etag changes the name and nothing else. A path outside <paramref name="changeable"/> is
+    /// INVALID_ARGUMENT on update_mask.
     /// </summary>
     public static T MergeUpdate<T>(T current, T update, FieldMask? mask, IReadOnlyCollection<string> changeable)
         where T : IMessage<T>, new()
     {
-        var paths = mask is null || mask.Paths.Count == 0 ? changeable.ToList() : mask.Paths.ToList();
+        var paths = mask is null || mask.Paths.Count == 0 ? [.. changeable.Where(name => IsSet(update, name))] : mask.Paths.ToList();
         var invalid = paths.Where(p => !changeable.Contains(p.Split('.')[0]) || !FieldMask.IsValid<T>(p)).ToList();
         if (invalid.Count > 0)
         {
-            throw InvalidRequestException.For("update_mask", $"cannot change '{string.Join("', '", invalid)}'; changeable fields: {string.Join(", ", changeable)}");
+            var named = string.Join("', '", invalid.Take(5));
+            throw InvalidRequestException.For(
+                "update_mask",
+                $"cannot change '{named}'{(invalid.Count > 5 ? $" and {invalid.Count - 5} more" : "")}; changeable fields: {string.Join(", ", changeable)}");
         }
 
         var merged = current.Clone();
         new FieldMask { Paths = { paths } }.Merge(update, merged, new FieldMask.MergeOptions { ReplaceMessageFields = true, ReplaceRepeatedFields = true });
         return merged;
+    }
+
+    /// <summary>True when <paramref name="message"/> sets <paramref name="fieldName"/>: present, non-empty, or not the default.</summary>
+    private static bool IsSet<T>(T message, string fieldName)
+        where T : IMessage<T>, new()
+    {
+        var field = message.Descriptor.FindFieldByName(fieldName);
+        var value = field.Accessor.GetValue(message);
+        return field switch
+        {
+            { IsRepeated: true } or { IsMap: true } => ((System.Collections.ICollection)value).Count > 0,
+            { HasPresence: true } => field.Accessor.HasValue(message),
+            _ => !Equals(value, field.Accessor.GetValue(new T())),
+        };
     }
 
     /// <summary>Validates <paramref name="message"/> (e.g. a merged update) and reports violations under <paramref name="field"/>.</summary>

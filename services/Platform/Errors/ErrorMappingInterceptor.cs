@@ -38,10 +38,15 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     private RpcException Map(Exception exception, ServerCallContext context)
     {
         var status = ErrorMapping.ToStatus(exception);
-        if (status.StatusCode is StatusCode.Internal or StatusCode.Unavailable)
+        // Exception text may hold database values; it goes to the log, never to the client.
+        if (status.StatusCode is StatusCode.Internal)
         {
-            // Exception text may hold database values; it goes to the log, never to the client.
             logger.LogError(exception, "{Method} failed with {StatusCode}, trace id {TraceId}", context.Method, status.StatusCode, Activity.Current?.TraceId.ToHexString());
+        }
+        else if (status.StatusCode is StatusCode.Unavailable)
+        {
+            // A database outage or a full audit trail: an operator must see it, but it is no bug of the server.
+            logger.LogWarning(exception, "{Method} failed with {StatusCode}, trace id {TraceId}", context.Method, status.StatusCode, Activity.Current?.TraceId.ToHexString());
         }
 
         return status;

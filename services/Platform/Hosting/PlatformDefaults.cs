@@ -5,7 +5,9 @@ using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Secrets;
 using ReferralNet.Platform.Errors;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Messaging;
@@ -48,6 +50,9 @@ public static class PlatformDefaults
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment);
+        builder.Services.TryAddSingleton<SecretKeys>();
+        builder.Services.TryAddSingleton<PageTokens>();
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
         builder.Services.AddSingleton(AuditRegistryOf(builder.Services));
         builder.Services.AddScoped<AuditScope>();

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
 
 namespace ReferralNet.Platform.Identity;
 
@@ -29,21 +29,6 @@ public sealed class SigningKeyStore(IOptions<AuthOptions> options, IOptions<Pers
             return new SymmetricSecurityKey(Convert.FromBase64String(auth.SigningKey));
         }
 
-        var path = Path.Combine(persistence.DataDirectory, "dev-signing.key");
-        Directory.CreateDirectory(persistence.DataDirectory);
-        if (!File.Exists(path))
-        {
-            // CreateNew: two processes starting together must not overwrite each other's key.
-            try
-            {
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                stream.Write(RandomNumberGenerator.GetBytes(32));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-            }
-        }
-
-        return new SymmetricSecurityKey(File.ReadAllBytes(path));
+        return new SymmetricSecurityKey(DataFolder.LoadOrCreateKey(Path.Combine(persistence.DataDirectory, "dev-signing.key")));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Messaging;
+using ReferralNet.Platform.Secrets;
 
 namespace ReferralNet.Platform.Persistence;
 
@@ -28,20 +29,31 @@ public static class DatabaseExtensions
         var connectionString = configuration.GetConnectionString(service);
         services.TryAddSingleton<OutboxSignals>();
 
+        var sqliteConnection = connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}";
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Once per process, not per context: the file holds personal data and is created owner-only before SQLite opens it.
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(sqliteConnection).DataSource;
+            if (file is not (":memory:" or ""))
+            {
+                DataFolder.EnsurePrivateFile(file);
+            }
+        }
+
         void Configure(IServiceProvider provider, DbContextOptionsBuilder builder)
         {
             builder.AddInterceptors(new OutboxSignalInterceptor(provider.GetRequiredService<OutboxSignals>()));
 
-            // A failed save is either handled (a lost unique-key race) or surfaces as an exception that the error
-            // mapping logs once; EF's own error-level copies would report handled races as errors.
+            // A failed save or transaction is either handled (a lost unique-key race), a cancelled call, or surfaces as an
+            // exception that the error mapping logs once; EF's own error-level copies would report handled races as errors.
             builder.ConfigureWarnings(warnings => warnings.Log(
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug),
-                (RelationalEventId.CommandError, LogLevel.Debug)));
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.TransactionError, LogLevel.Debug)));
             switch (options.Provider)
             {
                 case DatabaseProvider.Sqlite:
-                    Directory.CreateDirectory(options.DataDirectory);
-                    builder.UseSqlite(connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}")
+                    builder.UseSqlite(sqliteConnection)
                         .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous));
                     break;
                 case DatabaseProvider.SqlServer:

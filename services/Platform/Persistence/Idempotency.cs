@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Validation;
 
 namespace ReferralNet.Platform.Persistence;
 
@@ -9,17 +11,22 @@ namespace ReferralNet.Platform.Persistence;
 public static class Idempotency
 {
     /// <summary>
-    /// Returns the stored response when <paramref name="requestId"/> was seen before for this method and organization;
-    /// otherwise runs <paramref name="create"/> (which checks and adds entities to the context, without saving) and commits its changes together
-    /// with the response. A concurrent duplicate loses on the primary key and gets the winner's response.
+    /// Runs <paramref name="create"/> (which checks and adds entities to the context, without saving) and commits its changes
+    /// together with the response under the key (method, organization, request id) and a fingerprint of the request.
+    /// The endpoint authorizes before it calls this, so a retry is authorized like a first call. Nothing is read first: when
+    /// the create fails (a lost race on the key, or a rule the first call changed, such as a now-taken e-mail) the stored
+    /// answer of an earlier call with this id is returned if there is one. The same id with another request is
+    /// INVALID_ARGUMENT on request_id.
     /// </summary>
-    public static async Task<TResponse> CreateOnceAsync<TResponse>(
+    public static async Task<TResponse> CreateOnceAsync<TRequest, TResponse>(
         this ServiceDbContext db,
         ServerCallContext context,
         Caller caller,
+        TRequest request,
         string requestId,
         DateTimeOffset now,
         Func<Task<TResponse>> create)
+        where TRequest : IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
         var cancellationToken = context.CancellationToken;
@@ -30,49 +37,62 @@ public static class Idempotency
             return response;
         }
 
-        var key = (context.Method, caller.OrganizationId, requestId);
-
-        // This read spares a retry the work and any rule the first call changed (a now-taken e-mail); the primary key
-        // on the stored response is what guarantees a single create when retries race.
-        if (await FindAsync<TResponse>(db, key, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
-        var created = await create();
-        db.ProcessedRequests.Add(new ProcessedRequest
-        {
-            Method = key.Method,
-            OrganizationId = key.OrganizationId,
-            RequestId = key.requestId,
-            Response = created.ToByteArray(),
-            CreatedAt = now,
-        });
+        var key = new RequestKey(context.Method, caller.OrganizationId, requestId, Fingerprint(request));
         try
         {
+            var created = await create();
+            db.ProcessedRequests.Add(new ProcessedRequest
+            {
+                Method = key.Method,
+                OrganizationId = key.OrganizationId,
+                RequestId = key.RequestId,
+                Fingerprint = key.Fingerprint,
+                Response = created.ToByteArray(),
+                CreatedAt = now,
+            });
             await db.SaveChangesAsync(cancellationToken);
             return created;
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             db.ChangeTracker.Clear();
-            if (await FindAsync<TResponse>(db, key, cancellationToken) is { } winner)
+            if (await EarlierAnswerAsync<TResponse>(db, key, cancellationToken) is { } earlier)
             {
-                return winner;
+                return earlier;
             }
 
             throw;
         }
     }
 
-    private static async Task<TResponse?> FindAsync<TResponse>(
-        ServiceDbContext db, (string Method, string OrganizationId, string RequestId) key, CancellationToken cancellationToken)
+    /// <summary>SHA-256 of the request without its request id: what makes a retry the same request.</summary>
+    public static byte[] Fingerprint<TRequest>(TRequest request)
+        where TRequest : IMessage<TRequest>
+    {
+        var copy = request.Clone();
+        copy.Descriptor.FindFieldByName("request_id")?.Accessor.Clear(copy);
+        return SHA256.HashData(copy.ToByteArray());
+    }
+
+    private static async Task<TResponse?> EarlierAnswerAsync<TResponse>(ServiceDbContext db, RequestKey key, CancellationToken cancellationToken)
         where TResponse : class, IMessage<TResponse>, new()
     {
         var stored = await db.ProcessedRequests.AsNoTracking()
             .Where(r => r.Method == key.Method && r.OrganizationId == key.OrganizationId && r.RequestId == key.RequestId)
-            .Select(r => r.Response)
+            .Select(r => new { r.Fingerprint, r.Response })
             .FirstOrDefaultAsync(cancellationToken);
-        return stored is null ? null : new MessageParser<TResponse>(() => new TResponse()).ParseFrom(stored);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(stored.Fingerprint, key.Fingerprint))
+        {
+            throw InvalidRequestException.For("request_id", "request_id reused with a different request; use a new request_id for a new request", "REQUEST_ID_REUSED");
+        }
+
+        return new MessageParser<TResponse>(() => new TResponse()).ParseFrom(stored.Response);
     }
+
+    private sealed record RequestKey(string Method, string OrganizationId, string RequestId, byte[] Fingerprint);
 }

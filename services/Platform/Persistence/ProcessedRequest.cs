@@ -18,6 +18,9 @@ public sealed class ProcessedRequest
     /// <summary>The client's request id.</summary>
     public required string RequestId { get; init; }
 
+    /// <summary>SHA-256 of the request without its request id; a retry must match it.</summary>
+    public required byte[] Fingerprint { get; init; }
+
     /// <summary>The protobuf-encoded response of the first call.</summary>
     public required byte[] Response { get; init; }
 
@@ -33,6 +36,7 @@ public sealed class ProcessedRequest
             builder.Property(x => x.Method).HasMaxLength(200);
             builder.Property(x => x.OrganizationId).HasMaxLength(64);
             builder.Property(x => x.RequestId).HasMaxLength(128);
+            builder.Property(x => x.Fingerprint).HasMaxLength(32);
             builder.HasIndex(x => x.CreatedAt);
         }
     }

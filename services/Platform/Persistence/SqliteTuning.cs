@@ -13,25 +13,37 @@ namespace ReferralNet.Platform.Persistence;
 /// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
+    private const int ReadOnly = 8;
     private static readonly ConcurrentDictionary<string, bool> WalFiles = new();
     private readonly string _synchronous = $"PRAGMA synchronous={synchronous};";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas(connection);
-        command.ExecuteNonQuery();
-    }
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        ConnectionOpenedAsync(connection, eventData).GetAwaiter().GetResult();
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas(connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (!WalFiles.ContainsKey(connection.DataSource))
+        {
+            try
+            {
+                await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+                WalFiles.TryAdd(connection.DataSource, true);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == ReadOnly)
+            {
+                // EF's existence check opens a new, empty file read-only; the first writable connection sets WAL.
+            }
+        }
+
+        await ExecuteAsync(connection, _synchronous, cancellationToken);
     }
 
-    private string Pragmas(DbConnection connection) =>
-        WalFiles.TryAdd(connection.DataSource, true) ? "PRAGMA journal_mode=WAL; " + _synchronous : _synchronous;
+    private static async Task ExecuteAsync(DbConnection connection, string pragma, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
 
 /// <summary>

@@ -373,6 +373,11 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<byte[]>("Response")
                         .IsRequired()
                         .HasColumnType("bytea");

@@ -373,6 +373,11 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
                     b.Property<byte[]>("Response")
                         .IsRequired()
                         .HasColumnType("varbinary(max)");

@@ -368,6 +368,11 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("Response")
                         .IsRequired()
                         .HasColumnType("BLOB");
