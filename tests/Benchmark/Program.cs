@@ -1,127 +1,166 @@
-using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using Grpc.Health.V1;
+using ReferralNet.Benchmark;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Testing;
 
 // Measures ReferralNet on this machine: every scenario runs with the same callers for the same time, rounds alternate
 // between scenarios, and each result is reported as a median over rounds and as a ratio to the bare health Check
-// measured in the same run (the machine is noisy; ratios travel, absolute numbers do not).
-// Usage: dotnet run -c Release --project tests/Benchmark -- [--callers 64] [--seconds 5] [--rounds 3] [--only <scenario name part>]
-var callers = Option("--callers", 64);
-var seconds = Option("--seconds", 5);
-var rounds = Option("--rounds", 3);
-
-var host = new SqliteFixture();
-await host.InitializeAsync();
-var channel = host.Channel;
-var health = new Health.HealthClient(channel);
-var directory = new OrganizationsService.OrganizationsServiceClient(channel);
-var admin = await host.NetworkAdminAsync();
-var adminCall = host.As(admin);
-
-// A professional and an org-admin of a demo organization, and ids to read.
-var organizations = (await directory.ListOrganizationsAsync(new ListOrganizationsRequest { Kind = OrganizationKind.DebtCounselling }, adminCall)).Organizations;
-var organization = organizations[0];
-var members = (await directory.ListMembersAsync(new ListMembersRequest { OrganizationId = organization.Id }, adminCall)).Members;
-var orgAdmin = members.First(m => m.Role == MemberRole.OrgAdmin);
-var professional = members.First(m => m.Role == MemberRole.Professional);
-var professionalCall = host.As(new(professional.Id, organization.Id, ReferralNet.Platform.Identity.MemberRole.Professional, true));
-var orgAdminCall = host.As(new(orgAdmin.Id, organization.Id, ReferralNet.Platform.Identity.MemberRole.OrgAdmin, true));
-var search = new SearchServicesRequest { LifeDomains = { LifeDomain.Debt }, Neighbourhood = "moerwijk", Language = "ar" };
-
-var scenarios = new (string Name, Func<Task> Call)[]
+// measured in the same run (the machine is noisy; ratios travel, absolute numbers do not). The servers run in child
+// processes, so their CPU time per call is measured apart from the load generator's.
+// Usage: dotnet run -c Release --project tests/Benchmark -- [--callers 64] [--seconds 5] [--rounds 3] [--warmup 12]
+//        [--services 0] [--only <scenario name part>]
+if (args.Contains(ServeMode.Argument))
 {
-    ("health Check, liveness (baseline)", async () => await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })),
-    ("GetOrganization (token + member check + read)", async () => await directory.GetOrganizationAsync(new GetOrganizationRequest { Id = organization.Id }, professionalCall)),
-    ("SearchServices debt/moerwijk/ar", async () => await directory.SearchServicesAsync(search, professionalCall)),
-    ("GetMember (audited read, group commit)", async () => await directory.GetMemberAsync(new GetMemberRequest { Id = professional.Id }, professionalCall)),
-    ("CreateService (entity + outbox + audit + request id)", async () => await directory.CreateServiceAsync(new CreateServiceRequest
-    {
-        RequestId = Guid.NewGuid().ToString(),
-        Service = new Service
-        {
-            OrganizationId = organization.Id, Name = "Benchmark service", LifeDomains = { LifeDomain.Parenting }, Languages = { "nl" }, // not what the search scenario asks for
-            Capacity = new Capacity { OpenPlaces = 1 }, AcknowledgementDeadline = Duration.FromTimeSpan(TimeSpan.FromDays(3)),
-        },
-    }, orgAdminCall)),
-};
+    return await ServeMode.RunAsync();
+}
 
+var callers = Option("--callers", 64, min: 1);
+var seconds = Option("--seconds", 5, min: 1);
+var rounds = Option("--rounds", 3, min: 1);
+
+// The JIT keeps compiling (tiered, then with profile data) for about 25 s of load; numbers taken before ~10 s of
+// warm-up measure the compiler.
+var warmup = Option("--warmup", 12, min: 0);
+var addServices = Option("--services", 0, min: 0);
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+
+// CreateService runs against a server process of its own, started from the same demo data. The search scenarios thus
+// see one fixed directory (the demo's plus --services) in every round, whatever the order of scenarios, the number of
+// rounds or the create rate; ordering alone would let one round's creates change the next round's search.
+var specs = new (string Name, bool Writes, Func<ServerProcess, Func<Task>> Call)[]
+{
+    ("health Check, liveness (baseline)", false, server =>
+    {
+        var health = new Health.HealthClient(server.Channel);
+        var request = new HealthCheckRequest { Service = "liveness" };
+        return async () => await health.CheckAsync(request);
+    }),
+    ("GetOrganization (token + member check + read)", false, server =>
+    {
+        var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
+        var request = new GetOrganizationRequest { Id = server.Info.OrganizationId };
+        var call = ReferralNetFixture.Bearer(server.Info.ProfessionalToken);
+        return async () => await directory.GetOrganizationAsync(request, call);
+    }),
+    ("SearchServices debt/moerwijk/ar", false, server =>
+    {
+        var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
+        var request = new SearchServicesRequest { LifeDomains = { LifeDomain.Debt }, Neighbourhood = "moerwijk", Language = "ar" };
+        var call = ReferralNetFixture.Bearer(server.Info.ProfessionalToken);
+        return async () => await directory.SearchServicesAsync(request, call);
+    }),
+    ("GetMember (audited read, group commit)", false, server =>
+    {
+        var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
+        var request = new GetMemberRequest { Id = server.Info.ProfessionalId };
+        var call = ReferralNetFixture.Bearer(server.Info.ProfessionalToken);
+        return async () => await directory.GetMemberAsync(request, call);
+    }),
+    ("CreateService (entity + outbox + audit + request id)", true, server =>
+    {
+        var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
+        var organizationId = server.Info.OrganizationId;
+        var call = ReferralNetFixture.Bearer(server.Info.OrgAdmins.Single(a => a.OrganizationId == organizationId).Token);
+        return async () => await directory.CreateServiceAsync(new CreateServiceRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Service = new Service
+            {
+                OrganizationId = organizationId, Name = "Benchmark service", LifeDomains = { LifeDomain.Parenting }, Languages = { "nl" },
+                Capacity = new Capacity { OpenPlaces = 1 }, AcknowledgementDeadline = Duration.FromTimeSpan(TimeSpan.FromDays(3)),
+            },
+        }, call);
+    }),
+};
 if (only is not null)
 {
-    scenarios = [.. scenarios.Where((s, i) => i == 0 || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
+    specs = [.. specs.Where((s, i) => i == 0 || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
 }
 
-Console.WriteLine($"ReferralNet benchmark: {callers} callers, {seconds} s per scenario, {rounds} rounds, {Environment.ProcessorCount} cores, client and server in one process, SQLite (synchronous=NORMAL)");
-var results = scenarios.ToDictionary(s => s.Name, _ => new List<Result>());
-foreach (var scenario in scenarios)
+var startingReads = ServerProcess.StartAsync("reads");
+var startingWrites = specs.Any(s => s.Writes) ? ServerProcess.StartAsync("writes") : null;
+try
 {
-    await RunAsync(scenario.Call, callers, TimeSpan.FromSeconds(1)); // warm-up
-}
+    var reads = await startingReads;
+    var writes = startingWrites is null ? null : await startingWrites;
 
-for (var round = 0; round < rounds; round++)
-{
-    foreach (var scenario in scenarios)
+    var failedSetup = addServices > 0 ? await DirectoryGrowth.AddServicesAsync(reads, addServices, callers) : 0;
+    var (organizationCount, serviceCount) = await DirectoryGrowth.SizeAsync(reads);
+    var scenarios = specs.Select(s => s.Writes ? new Scenario(s.Name, writes!, s.Call(writes!)) : new Scenario(s.Name, reads, s.Call(reads))).ToArray();
+
+    Console.WriteLine($"ReferralNet benchmark: {callers} callers, {seconds} s per scenario, {rounds} rounds, {warmup} s warm-up, {Environment.ProcessorCount} cores, SQLite (synchronous=NORMAL)");
+    Console.WriteLine($"Directory searched: {serviceCount} active services in {organizationCount} organizations (demo data + {addServices} added by --services)");
+    Console.WriteLine("Servers in child processes: one for the reads and search, one for CreateService (so search sees the same directory in every round)");
+    Console.WriteLine("Server CPU per call: the server process's CPU time from the start of a round until it is idle again, over the calls of the round");
+
+    // Each scenario is warmed in slices that alternate like the measured rounds, so every path is compiled under load.
+    var warmupPerScenario = TimeSpan.FromSeconds(warmup) / scenarios.Length;
+    var passes = (int)Math.Ceiling(warmupPerScenario.TotalSeconds);
+    var failedWarmup = 0;
+    for (var pass = 0; pass < passes; pass++)
     {
-        results[scenario.Name].Add(await RunAsync(scenario.Call, callers, TimeSpan.FromSeconds(seconds)));
+        foreach (var scenario in scenarios)
+        {
+            failedWarmup += await Load.WarmAsync(scenario, callers, warmupPerScenario / passes);
+        }
+    }
+
+    var results = scenarios.ToDictionary(s => s.Name, _ => new List<Result>());
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var scenario in scenarios)
+        {
+            results[scenario.Name].Add(await Load.MeasureAsync(scenario, callers, TimeSpan.FromSeconds(seconds)));
+        }
+    }
+
+    var baseline = Load.Median(results[scenarios[0].Name].Select(r => r.CallsPerSecond));
+    Console.WriteLine();
+    Console.WriteLine($"{"scenario",-55} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"server CPU µs/call",19} {"errors",7} {"vs baseline",12}");
+    foreach (var (name, rows) in results)
+    {
+        var rate = Load.Median(rows.Select(r => r.CallsPerSecond));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-55} {rate,10:F0} {Load.Median(rows.Select(r => r.P50)),8:F2} {Load.Median(rows.Select(r => r.P99)),8:F2} {Load.Median(rows.Select(r => r.ServerCpuMicrosecondsPerCall)),19:F0} {rows.Sum(r => r.Errors),7} {rate / baseline,11:P1}"));
+    }
+
+    var serverErrors = await reads.StopAsync() + (writes is null ? 0 : await writes.StopAsync());
+    foreach (var ((scenario, status), count) in Load.Failures.OrderBy(f => f.Key.Scenario, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"failed: {scenario}: {status} x {count}");
+    }
+
+    if (failedSetup + failedWarmup + serverErrors > 0)
+    {
+        Console.WriteLine($"failed calls while adding services: {failedSetup}, in warm-up: {failedWarmup}; errors the servers logged: {serverErrors}");
+    }
+
+    return failedSetup + failedWarmup + serverErrors + results.Values.Sum(rows => rows.Sum(r => r.Errors)) == 0 ? 0 : 1;
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    // Caught so that the servers below are stopped: an exception leaving Main would end the process without finally.
+    await Console.Error.WriteLineAsync($"The benchmark failed: {e}");
+    return 1;
+}
+finally
+{
+    // Whichever servers started are stopped, also when the other one failed to start.
+    foreach (var starting in new[] { startingReads, startingWrites }.OfType<Task<ServerProcess>>())
+    {
+        await ((Task)starting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (starting.IsCompletedSuccessfully)
+        {
+            await starting.Result.DisposeAsync();
+        }
     }
 }
 
-var baseline = Median(results[scenarios[0].Name].Select(r => r.CallsPerSecond));
-Console.WriteLine();
-Console.WriteLine($"{"scenario",-55} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"vs baseline",12}");
-foreach (var (name, rows) in results)
-{
-    var rate = Median(rows.Select(r => r.CallsPerSecond));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-55} {rate,10:F0} {Median(rows.Select(r => r.P50)),8:F2} {Median(rows.Select(r => r.P99)),8:F2} {rows.Sum(r => r.Errors),7} {rate / baseline,11:P1}"));
-}
-
-await host.DisposeAsync();
-return results.Values.Sum(rows => rows.Sum(r => r.Errors)) == 0 ? 0 : 1;
-
-static async Task<Result> RunAsync(Func<Task> call, int callers, TimeSpan duration)
-{
-    var latencies = new List<double>[callers];
-    var errors = 0;
-    var stopwatch = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, callers).Select(async caller =>
-    {
-        var mine = latencies[caller] = new List<double>(4096);
-        while (stopwatch.Elapsed < duration)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                await call();
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            catch (RpcException)
-            {
-                Interlocked.Increment(ref errors);
-            }
-        }
-    }));
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    return new Result(all.Length / stopwatch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
-}
-
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted[sorted.Length / 2];
-}
-
-int Option(string name, int fallback)
+int Option(string name, int fallback, int min)
 {
     var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    var value = index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    return value >= min ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least {min}.");
 }
-
-internal sealed record Result(double CallsPerSecond, double P50, double P99, int Errors);
-
