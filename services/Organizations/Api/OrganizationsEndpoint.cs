@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Data;
 using ReferralNet.Organizations.Domain;
+using ReferralNet.Organizations.Events;
 using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Domain;

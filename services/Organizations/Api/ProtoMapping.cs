@@ -99,15 +99,6 @@ internal static class ProtoMapping
         member.Profession.Trim(),
         [.. member.Languages]);
 
-    public static Proto.OrganizationChanged ChangedEvent(this Organization organization) =>
-        new() { Organization = organization.ToProto(), Version = organization.Version };
-
-    public static Proto.ServiceChanged ChangedEvent(this Service service, DateTimeOffset now) =>
-        new() { Service = service.ToProto(now), Version = service.Version };
-
-    public static Proto.MemberChanged ChangedEvent(this Member member, DateTimeOffset now) =>
-        new() { Member = member.ToProto(now), Version = member.Version };
-
     private static Proto.Eligibility WithoutUnsetAges(this Proto.Eligibility eligibility, int? minAge, int? maxAge)
     {
         if (minAge is null)

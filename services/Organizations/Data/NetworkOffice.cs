@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using ReferralNet.Organizations.Api;
 using ReferralNet.Organizations.Domain;
+using ReferralNet.Organizations.Events;
 using ReferralNet.Platform.Identity;
 
 namespace ReferralNet.Organizations.Data;

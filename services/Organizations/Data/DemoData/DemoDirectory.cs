@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using ReferralNet.Organizations.Api;
 using ReferralNet.Organizations.Domain;
+using ReferralNet.Organizations.Events;
 using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Identity;
 
