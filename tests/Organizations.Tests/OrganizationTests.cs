@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Platform.Audit;
 
@@ -237,6 +238,27 @@ public abstract class OrganizationTests(ReferralNetFixture fixture) : DirectoryT
         await FailsWith(StatusCode.NotFound, () => Directory.UpdateOrganizationAsync(
             new UpdateOrganizationRequest { Organization = Change(o => o.Id = Guid.NewGuid().ToString()) }, organization.Admin).ResponseAsync);
         Assert.Equal("1", (await Directory.GetOrganizationAsync(new GetOrganizationRequest { Id = organization.Organization.Id }, organization.Admin)).Organization.Etag);
+    }
+
+    [SkippableFact]
+    public async Task An_organization_whose_member_starts_in_a_century_can_be_deactivated_and_that_member_never_starts()
+    {
+        var organization = await NewOrganizationAsync();
+        var future = (await Directory.CreateMemberAsync(new CreateMemberRequest
+        {
+            Member = new Member
+            {
+                OrganizationId = organization.Organization.Id, DisplayName = "Not Yet", Email = $"later-{Guid.NewGuid():N}@org.test",
+                Role = MemberRole.OrgAdmin, Languages = { "nl" }, StartTime = Timestamp.FromDateTime(DateTime.UtcNow.AddYears(100)),
+            },
+        }, organization.Admin)).Member;
+
+        var deactivated = (await Directory.DeactivateOrganizationAsync(new DeactivateOrganizationRequest { Id = organization.Organization.Id }, await NetworkAdminAsync())).Organization;
+
+        Assert.False(deactivated.Active);
+        var stored = await InDatabase(db => db.Members.AsNoTracking().SingleAsync(m => m.Id == future.Id));
+        Assert.Equal(stored.StartAt, stored.EndAt);
+        Assert.False(stored.IsActiveAt(stored.StartAt.AddDays(1)));
     }
 
     [SkippableFact]

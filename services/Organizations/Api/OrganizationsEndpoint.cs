@@ -141,7 +141,7 @@ public sealed class OrganizationsEndpoint(
         var members = await db.Members.Where(m => m.OrganizationId == organization.Id).Where(Member.NotEndedAt(now)).ToListAsync(context.CancellationToken);
         foreach (var member in members)
         {
-            member.End(now, now);
+            member.EndWithOrganization(now);
             db.AddEvent(member.ChangedEvent(now), now);
         }
 

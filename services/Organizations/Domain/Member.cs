@@ -110,6 +110,12 @@ public sealed class Member : VersionedEntity
         Touch(now);
     }
 
+    /// <summary>
+    /// Ends the membership because its organization is deactivated: now, or, for a member who has not started yet, at its
+    /// start, so that the membership never becomes active.
+    /// </summary>
+    public void EndWithOrganization(DateTimeOffset now) => End(StartAt > now ? StartAt : now, now);
+
     private void Apply(Organization organization, MemberDetails details)
     {
         if (details.Role == MemberRole.NetworkAdmin && organization.Kind != OrganizationKind.NetworkOffice)
