@@ -123,7 +123,8 @@ internal static class DirectoryGrowth
         return service;
     }
 
-    private static async Task<List<Organization>> OrganizationsAsync(OrganizationsService.OrganizationsServiceClient directory, CallOptions admin)
+    /// <summary>Every organization of the directory, page by page.</summary>
+    public static async Task<List<Organization>> OrganizationsAsync(OrganizationsService.OrganizationsServiceClient directory, CallOptions admin)
     {
         var organizations = new List<Organization>();
         var page = "";

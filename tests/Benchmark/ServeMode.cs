@@ -70,15 +70,7 @@ internal static class ServeMode
     {
         var directory = new OrganizationsService.OrganizationsServiceClient(host.Channel);
         var admin = host.As(await host.NetworkAdminAsync());
-        var organizations = new List<Organization>();
-        var page = "";
-        do
-        {
-            var response = await directory.ListOrganizationsAsync(new ListOrganizationsRequest { PageSize = 200, PageToken = page }, admin);
-            organizations.AddRange(response.Organizations);
-            page = response.NextPageToken;
-        }
-        while (page.Length > 0);
+        var organizations = await DirectoryGrowth.OrganizationsAsync(directory, admin);
 
         var orgAdmins = new List<OrgAdmin>();
         (string OrganizationId, Member Professional)? reader = null;
