@@ -60,7 +60,7 @@ public static class ProtoValues
         var value = field.Accessor.GetValue(message);
         return field switch
         {
-            { IsRepeated: true } or { IsMap: true } => ((System.Collections.ICollection)value).Count > 0,
+            { IsRepeated: true } => ((System.Collections.ICollection)value).Count > 0, // maps are repeated too
             { HasPresence: true } => field.Accessor.HasValue(message),
             _ => !Equals(value, field.Accessor.GetValue(new T())),
         };

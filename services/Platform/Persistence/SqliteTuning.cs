@@ -80,9 +80,6 @@ public sealed class WriteTransaction : IAsyncDisposable
         _gate = gate;
     }
 
-    /// <summary>The database transaction, for provider-specific statements inside it (locks).</summary>
-    public IDbContextTransaction Transaction => _transaction;
-
     /// <summary>Commits the transaction.</summary>
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 

@@ -25,47 +25,41 @@ public static class DataFolder
     /// <summary>Creates an empty file (e.g. a database before SQLite opens it) readable by the owner only, or narrows an existing one.</summary>
     public static void EnsurePrivateFile(string path)
     {
-        Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        try
-        {
-            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile });
-        }
-        catch (IOException) when (File.Exists(path))
+        if (!TryCreatePrivate(path, _ => { }) && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, OwnerOnlyFile);
         }
     }
 
-    /// <summary>
-    /// The 32-byte key kept in <paramref name="path"/>, created at random on first use. CreateNew: two processes starting
-    /// together must not overwrite each other's key.
-    /// </summary>
+    /// <summary>The 32-byte key kept in <paramref name="path"/>, created at random (owner-only) on first use.</summary>
     public static byte[] LoadOrCreateKey(string path)
     {
-        Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (!File.Exists(path))
-        {
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnlyFile;
-                }
+        TryCreatePrivate(path, stream => stream.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        return File.ReadAllBytes(path);
+    }
 
-                using var stream = new FileStream(path, options);
-                stream.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-            }
+    /// <summary>
+    /// Creates <paramref name="path"/> owner-only and writes it; false when it exists. CreateNew: two processes starting
+    /// together must not overwrite each other's file.
+    /// </summary>
+    private static bool TryCreatePrivate(string path, Action<FileStream> write)
+    {
+        Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
         }
 
-        return File.ReadAllBytes(path);
+        try
+        {
+            using var stream = new FileStream(path, options);
+            write(stream);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
     }
 }
