@@ -5,6 +5,11 @@ if (args is ["dev-token", ..])
     return await ReferralNetHost.RunDevTokenCommandAsync(args[1..]);
 }
 
+if (args is ["verify-audit", ..])
+{
+    return await ReferralNetHost.RunVerifyAuditCommandAsync(args[1..], Console.Out);
+}
+
 var app = ReferralNetHost.Build(args);
 await app.InitializeAsync();
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using ReferralNet.Organizations;
+using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
 
@@ -45,13 +46,7 @@ public static class ReferralNetHost
     /// </summary>
     public static async Task<int> RunDevTokenCommandAsync(string[] args)
     {
-        var app = Build(args, builder =>
-        {
-            // The token alone goes to standard output, so that scripts can capture it.
-            builder.Logging.ClearProviders();
-            builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
+        await using var app = Build(args, QuietCommandLine);
         await app.InitializeAsync();
         var directory = app.Services.GetRequiredService<IMemberDirectory>();
         var memberIndex = Array.IndexOf(args, "--member");
@@ -68,6 +63,45 @@ public static class ReferralNetHost
 
         Console.WriteLine(app.Services.GetRequiredService<DevTokenIssuer>().Issue(member));
         return 0;
+    }
+
+    /// <summary>
+    /// <c>verify-audit &lt;service&gt; [--checkpoint &lt;token&gt;]</c>: verifies a service's whole audit trail against its key and
+    /// checkpoints (and a checkpoint token from the log) and prints the first bad record. Exit code 0 intact, 1 broken, 2 usage.
+    /// </summary>
+    public static async Task<int> RunVerifyAuditCommandAsync(string[] args, TextWriter output)
+    {
+        var checkpointIndex = Array.IndexOf(args, "--checkpoint");
+        var token = checkpointIndex >= 0 && checkpointIndex + 1 < args.Length ? args[checkpointIndex + 1] : null;
+        var checkpoint = token is null ? null : AuditCheckpoint.FromToken(token);
+        if (args is not [var service, ..] || service.StartsWith('-') || (checkpointIndex >= 0 && checkpoint is null))
+        {
+            await output.WriteLineAsync("usage: verify-audit <service> [--checkpoint <token from the log line 'Audit checkpoint of …'>]");
+            return 2;
+        }
+
+        await using var app = Build(args[1..], QuietCommandLine);
+        var verifier = app.Services.GetServices<IAuditVerifier>().FirstOrDefault(v => v.Service == service);
+        if (verifier is null)
+        {
+            await output.WriteLineAsync($"This process does not run a service named '{service}'.");
+            return 2;
+        }
+
+        var report = await verifier.VerifyAsync(checkpoint, CancellationToken.None);
+        var newest = report.NewestCheckpoint is { } last ? $"; newest checkpoint at record {last.Sequence} ({last.TakenAt:O})" : "; no checkpoint yet";
+        await output.WriteLineAsync(report.Finding is { } finding
+            ? $"{service}: audit trail BROKEN at record {finding.Sequence} ({finding.Problem}): {finding.Detail}. {report.RecordsChecked} records read{newest}."
+            : $"{service}: audit trail intact, {report.RecordsChecked} records{newest}.");
+        return report.Intact ? 0 : 1;
+    }
+
+    // Commands print their result alone on standard output, so that scripts can capture it.
+    private static void QuietCommandLine(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
     }
 
     private static ReferralNetOptions Options(IConfiguration configuration) =>

@@ -33,6 +33,7 @@ public sealed class HostConfigurationTests
         var error = Assert.Throws<InvalidOperationException>(() => ReferralNetHost.Build(["--environment", "Production"], builder =>
             builder.Configuration.AddInMemoryCollection([new("ReferralNet:Auth:Authority", "https://login.example")])));
         Assert.Contains("ReferralNet:Keys:PageTokens", error.Message);
+        Assert.Contains("ReferralNet:Keys:AuditTrail", error.Message);
     }
 
     [Fact]
@@ -59,5 +60,6 @@ public sealed class HostConfigurationTests
             builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
             builder.Configuration["ReferralNet:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "referralnet-config-test");
             builder.Configuration["ReferralNet:Keys:PageTokens"] = Convert.ToBase64String(new byte[32]);
+            builder.Configuration["ReferralNet:Keys:AuditTrail"] = Convert.ToBase64String(new byte[32]);
         });
 }

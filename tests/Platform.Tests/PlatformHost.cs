@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
 
 namespace ReferralNet.Platform.Tests;
 
@@ -51,9 +52,11 @@ public sealed class PlatformHost : IAsyncDisposable
 
     public PlatformHost()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration["ReferralNet:Database:DataDirectory"] = _directory;
         builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.Services.Configure<PersistenceOptions>(builder.Configuration.GetSection(PersistenceOptions.Section));
+        builder.Services.AddSingleton<SecretKeys>();
         builder.Services.AddSingleton<IEventBus, InProcessEventBus>();
         builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, CountingHandler>());
         builder.Services.AddTransient<CountingHandler>();

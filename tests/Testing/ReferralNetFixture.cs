@@ -19,6 +19,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
 {
     private WebApplication? _app;
     private string? _dataDirectory;
+    private Dictionary<string, string?> _settings = [];
 
     /// <summary>The network administrator's e-mail in every test host.</summary>
     public const string NetworkAdminEmail = "admin@network-office.test";
@@ -54,7 +55,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
         }
 
         var dataDirectory = _dataDirectory = Directory.CreateTempSubdirectory("referralnet-test-").FullName;
-        var settings = new Dictionary<string, string?>
+        var settings = _settings = new Dictionary<string, string?>
         {
             ["ReferralNet:Database:Provider"] = provider.ToString(),
             ["ReferralNet:Database:DataDirectory"] = dataDirectory,
@@ -74,17 +75,34 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             settings[key] = value;
         }
 
-        _app = ReferralNetHost.Build(["--environment", "Testing"], builder =>
+        _app = BuildHost();
+        await _app.InitializeAsync();
+        Channel = await StartAsync(_app);
+    }
+
+    /// <summary>The host's configuration as command-line arguments, for the server's commands (verify-audit, dev-token).</summary>
+    public string[] CommandLine => ["--environment", "Testing", .. _settings.Select(setting => $"--{setting.Key}={setting.Value}")];
+
+    /// <summary>A second host on the same database and keys, as a second replica of the deployment would run.</summary>
+    public async Task<ReplicaHost> StartReplicaAsync()
+    {
+        var replica = BuildHost();
+        return new ReplicaHost(replica, await StartAsync(replica));
+    }
+
+    private WebApplication BuildHost() =>
+        ReferralNetHost.Build(["--environment", "Testing"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(_settings);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(ServerErrors);
         });
-        await _app.InitializeAsync();
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Channel = GrpcChannel.ForAddress(address);
+
+    private static async Task<GrpcChannel> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        return GrpcChannel.ForAddress(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     /// <summary>Call options carrying a token for <paramref name="member"/>.</summary>
@@ -113,6 +131,20 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_dataDirectory, recursive: true);
         }
+    }
+}
+
+/// <summary>A second running host on a fixture's database.</summary>
+/// <param name="App">The host.</param>
+/// <param name="Channel">An HTTP/2 channel to it.</param>
+public sealed record ReplicaHost(WebApplication App, GrpcChannel Channel) : IAsyncDisposable
+{
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
     }
 }
 

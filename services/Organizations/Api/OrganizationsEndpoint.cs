@@ -56,9 +56,8 @@ public sealed class OrganizationsEndpoint(
             }
 
             return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
-        });
+        }, created => created.Organization.Id);
         memberships.Forget();
-        audit.Subject(response.Organization.Id);
         return response;
     }
 
@@ -158,15 +157,13 @@ public sealed class OrganizationsEndpoint(
         var organization = await FindOrganizationAsync(request.Service.OrganizationId, context.CancellationToken);
         caller.RequireAdminOf(organization.Id);
         var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
+        return await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
         {
             var service = new Service(organization, request.Service.ToDetails(now), now);
             db.Services.Add(service);
             db.AddEvent(service.ChangedEvent(now), now);
             return Task.FromResult(new Proto.CreateServiceResponse { Service = service.ToProto(now) });
-        });
-        audit.Subject(response.Service.Id);
-        return response;
+        }, created => created.Service.Id);
     }
 
     /// <inheritdoc />
@@ -252,9 +249,8 @@ public sealed class OrganizationsEndpoint(
             db.Members.Add(member);
             db.AddEvent(member.ChangedEvent(now), now);
             return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
-        });
+        }, created => created.Member.Id);
         memberships.Forget();
-        audit.Subject(response.Member.Id);
         return response;
     }
 

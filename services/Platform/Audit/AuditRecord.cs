@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReferralNet.Platform.Secrets;
 
 namespace ReferralNet.Platform.Audit;
 
@@ -46,13 +47,15 @@ public sealed record AuditEntry(
     string? TraceId);
 
 /// <summary>
-/// One append-only audit record (NEN 7513). Each record's hash covers its fields and the previous record's hash,
-/// so changing or deleting any record breaks every hash after it. The application never updates or deletes rows.
+/// One append-only audit record (NEN 7513). Each record is sealed with a keyed MAC over its fields and the previous
+/// record's MAC, so someone with write access to the database but without the key (which never lives there) can neither
+/// change nor remove a record, nor insert one, without breaking the chain from that record on. The application never
+/// updates or deletes rows.
 /// </summary>
 public sealed class AuditRecord
 {
-    /// <summary>The hash before the first record.</summary>
-    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    /// <summary>The MAC before the first record.</summary>
+    public const string GenesisMac = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>Position in the chain, from 1, without gaps; the primary key.</summary>
     public long Sequence { get; init; }
@@ -96,39 +99,48 @@ public sealed class AuditRecord
     /// <summary>The W3C trace id.</summary>
     public string? TraceId { get; init; }
 
-    /// <summary>The previous record's hash.</summary>
-    public required string PreviousHash { get; init; }
+    /// <summary>The id of the key that sealed this record (<see cref="KeyRing"/>).</summary>
+    public required string KeyId { get; init; }
 
-    /// <summary>SHA-256 over this record's fields and <see cref="PreviousHash"/>.</summary>
-    public string Hash { get; private set; } = "";
+    /// <summary>The previous record's MAC.</summary>
+    public required string PreviousMac { get; init; }
 
-    /// <summary>The record that follows <paramref name="previousHash"/> at <paramref name="sequence"/>.</summary>
-    public static AuditRecord Chain(AuditEntry entry, long sequence, string previousHash)
+    /// <summary>HMAC-SHA256 over this record's fields, its key id and <see cref="PreviousMac"/>.</summary>
+    public string Mac { get; private set; } = "";
+
+    /// <summary>The record that follows <paramref name="previousMac"/> at <paramref name="sequence"/>, sealed with the ring's current key.</summary>
+    public static AuditRecord Seal(AuditEntry entry, long sequence, string previousMac, KeyRing keys)
     {
         var record = new AuditRecord
         {
             Sequence = sequence,
             OccurredAt = Persistence.Instants.AtStoragePrecision(entry.OccurredAt),
-            MemberId = entry.MemberId,
-            OrganizationId = entry.OrganizationId,
+            MemberId = Bounded(entry.MemberId, 64),
+            OrganizationId = Bounded(entry.OrganizationId, 64),
             Role = entry.Role,
-            Action = entry.Action,
+            Action = Bounded(entry.Action, 200),
             Kind = entry.Kind,
             SubjectType = entry.SubjectType,
-            SubjectId = entry.SubjectId,
+            SubjectId = entry.SubjectId is null ? null : Bounded(entry.SubjectId, 64),
             ServiceUserId = entry.ServiceUserId,
             Purpose = entry.Purpose,
             Basis = entry.Basis,
             Outcome = entry.Outcome,
             TraceId = entry.TraceId,
-            PreviousHash = previousHash,
+            KeyId = keys.CurrentId,
+            PreviousMac = previousMac,
         };
-        record.Hash = record.ComputeHash();
+        record.Mac = record.ComputeMac(keys.Current);
         return record;
     }
 
-    /// <summary>The hash this record must carry; differs from <see cref="Hash"/> when the record was altered.</summary>
-    public string ComputeHash()
+    /// <summary>
+    /// True when the record carries the MAC its fields give under the key it names; false when it was altered, or names a
+    /// key the ring does not hold.
+    /// </summary>
+    public bool IsIntact(KeyRing keys) => keys.Find(KeyId) is { } key && Mac == ComputeMac(key);
+
+    private string ComputeMac(byte[] key)
     {
         // Length-prefixed fields: no choice of values can make two different records serialize alike.
         var text = new StringBuilder();
@@ -136,30 +148,17 @@ public sealed class AuditRecord
         {
             Sequence.ToString(CultureInfo.InvariantCulture), OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
             MemberId, OrganizationId, Role, Action, ((int)Kind).ToString(CultureInfo.InvariantCulture),
-            SubjectType, SubjectId ?? "", ServiceUserId ?? "", Purpose, Basis, Outcome, TraceId ?? "", PreviousHash,
+            SubjectType, SubjectId ?? "", ServiceUserId ?? "", Purpose, Basis, Outcome, TraceId ?? "", KeyId, PreviousMac,
         })
         {
             text.Append(field.Length).Append(':').Append(field).Append(';');
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>The first record in <paramref name="records"/> (in sequence order) whose chain is broken, or null.</summary>
-    public static AuditRecord? FirstBroken(IEnumerable<AuditRecord> records, string previousHash = GenesisHash)
-    {
-        foreach (var record in records)
-        {
-            if (record.PreviousHash != previousHash || record.Hash != record.ComputeHash())
-            {
-                return record;
-            }
-
-            previousHash = record.Hash;
-        }
-
-        return null;
-    }
+    // Claimed identities of refused calls come from unverified tokens; a column never overflows because of them.
+    private static string Bounded(string value, int length) => value.Length <= length ? value : value[..length];
 
     internal sealed class Configuration : IEntityTypeConfiguration<AuditRecord>
     {
@@ -179,8 +178,9 @@ public sealed class AuditRecord
             builder.Property(x => x.Basis).HasMaxLength(128);
             builder.Property(x => x.Outcome).HasMaxLength(32);
             builder.Property(x => x.TraceId).HasMaxLength(32);
-            builder.Property(x => x.PreviousHash).HasMaxLength(64);
-            builder.Property(x => x.Hash).HasMaxLength(64);
+            builder.Property(x => x.KeyId).HasMaxLength(12);
+            builder.Property(x => x.PreviousMac).HasMaxLength(64);
+            builder.Property(x => x.Mac).HasMaxLength(64);
             builder.HasIndex(x => new { x.ServiceUserId, x.OccurredAt });
             builder.HasIndex(x => new { x.SubjectType, x.SubjectId });
         }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
 
 namespace ReferralNet.Platform.Audit;
 
@@ -18,10 +18,9 @@ public interface IAuditTrail
 /// <summary>
 /// Group commit: the records of concurrent calls share one transaction, so the audit costs one fsync per batch
 /// rather than per read, and each caller still waits until its own record is durable. The chain is extended
-/// inside the transaction from the stored head, so several processes on one database keep one chain
-/// (a lost race on the sequence key is retried).
+/// under the database's lock on its head (<see cref="AuditChain"/>), so several processes on one database keep one chain.
 /// </summary>
-public sealed class AuditTrail<TContext>(IServiceProvider services, ILogger<AuditTrail<TContext>> logger)
+public sealed class AuditTrail<TContext>(IServiceProvider services, SecretKeys keys, ILogger<AuditTrail<TContext>> logger)
     : BackgroundService, IAuditTrail
     where TContext : ServiceDbContext
 {
@@ -112,20 +111,7 @@ public sealed class AuditTrail<TContext>(IServiceProvider services, ILogger<Audi
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await using var transaction = await db.BeginWriteAsync(CancellationToken.None);
-        var head = await db.AuditTrail.AsNoTracking()
-            .OrderByDescending(r => r.Sequence)
-            .Select(r => new { r.Sequence, r.Hash })
-            .FirstOrDefaultAsync();
-        var sequence = head?.Sequence ?? 0;
-        var previousHash = head?.Hash ?? AuditRecord.GenesisHash;
-        foreach (var pending in batch)
-        {
-            var record = AuditRecord.Chain(pending.Entry, ++sequence, previousHash);
-            previousHash = record.Hash;
-            db.AuditTrail.Add(record);
-        }
-
-        await db.SaveChangesAsync();
+        await AuditChain.AppendAsync(db, batch.ConvertAll(pending => pending.Entry), keys.Ring(SecretKeys.AuditTrail), CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
     }
 

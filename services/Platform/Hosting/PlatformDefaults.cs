@@ -28,6 +28,7 @@ public static class PlatformDefaults
         var options = builder.Configuration.GetSection(ReferralNetOptions.Section).Get<ReferralNetOptions>() ?? new ReferralNetOptions();
         builder.Services.Configure<ReferralNetOptions>(builder.Configuration.GetSection(ReferralNetOptions.Section));
         builder.Services.Configure<PersistenceOptions>(builder.Configuration.GetSection(PersistenceOptions.Section));
+        builder.Services.Configure<AuditOptions>(builder.Configuration.GetSection(AuditOptions.Section));
 
         // gRPC over cleartext HTTP/2 (prior knowledge); TLS ends at the ingress or the Dapr sidecar.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
@@ -54,7 +55,9 @@ public static class PlatformDefaults
         builder.Services.TryAddSingleton<SecretKeys>();
         builder.Services.TryAddSingleton<PageTokens>();
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
-        builder.Services.AddSingleton(AuditRegistryOf(builder.Services));
+        var audit = AuditRegistryOf(builder.Services);
+        audit.AddUnaudited<AuditEndpoint>();
+        builder.Services.AddSingleton(audit);
         builder.Services.AddScoped<AuditScope>();
         builder.Services.AddCallerIdentity(builder.Configuration, builder.Environment);
         builder.AddTelemetry();
@@ -75,7 +78,7 @@ public static class PlatformDefaults
         return services;
     }
 
-    /// <summary>Maps reflection and health (anonymous) and turns on authentication and the default-deny policy.</summary>
+    /// <summary>Maps reflection and health (anonymous) and the audit check, and turns on authentication and the default-deny policy.</summary>
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.UseAuthentication();
@@ -83,6 +86,7 @@ public static class PlatformDefaults
         app.UseMiddleware<RequestPrefetch>(app.Services.GetRequiredService<IOptions<ReferralNetOptions>>().Value.MaxReceiveMessageSize);
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcService<AuditEndpoint>();
         return app;
     }
 

@@ -78,6 +78,9 @@ public static class DatabaseExtensions
                 break;
         }
 
+        // The checkpointer is registered before the trail's writer, so at shutdown it stops after the writer has flushed.
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<AuditCheckpointer<TContext>>(provider, service));
+        services.AddSingleton<IAuditVerifier>(provider => ActivatorUtilities.CreateInstance<AuditVerifier<TContext>>(provider, service));
         services.AddSingleton<AuditTrail<TContext>>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditTrail<TContext>>());
         services.AddHostedService<OutboxDispatcher<TContext>>();

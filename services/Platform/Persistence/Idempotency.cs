@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Validation;
 
@@ -16,7 +17,7 @@ public static class Idempotency
     /// The endpoint authorizes before it calls this, so a retry is authorized like a first call. Nothing is read first: when
     /// the create fails (a lost race on the key, or a rule the first call changed, such as a now-taken e-mail) the stored
     /// answer of an earlier call with this id is returned if there is one. The same id with another request is
-    /// INVALID_ARGUMENT on request_id.
+    /// INVALID_ARGUMENT on request_id. The audit record names <paramref name="subjectOf"/> of the answer, first or stored.
     /// </summary>
     public static async Task<TResponse> CreateOnceAsync<TRequest, TResponse>(
         this ServiceDbContext db,
@@ -25,7 +26,8 @@ public static class Idempotency
         TRequest request,
         string requestId,
         DateTimeOffset now,
-        Func<Task<TResponse>> create)
+        Func<Task<TResponse>> create,
+        Func<TResponse, string> subjectOf)
         where TRequest : IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -33,6 +35,7 @@ public static class Idempotency
         if (string.IsNullOrEmpty(requestId))
         {
             var response = await create();
+            AuditCall.Current?.Scope.Subject(subjectOf(response));
             await db.SaveChangesAsync(cancellationToken);
             return response;
         }
@@ -41,6 +44,7 @@ public static class Idempotency
         try
         {
             var created = await create();
+            AuditCall.Current?.Scope.Subject(subjectOf(created));
             db.ProcessedRequests.Add(new ProcessedRequest
             {
                 Method = key.Method,
@@ -58,6 +62,7 @@ public static class Idempotency
             db.ChangeTracker.Clear();
             if (await EarlierAnswerAsync<TResponse>(db, key, cancellationToken) is { } earlier)
             {
+                AuditCall.Current?.Scope.Subject(subjectOf(earlier));
                 return earlier;
             }
 

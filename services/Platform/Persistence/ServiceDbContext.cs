@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Messaging;
@@ -16,14 +17,20 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     // Set while a WriteTransaction holds this context's SQLite gate, so saves inside it do not queue at it again.
     private bool _inWriteTransaction;
 
+    // Set when a save inside the open write transaction wrote rows: its commit carries the audit record of the call.
+    private bool _savedInWriteTransaction;
+
     /// <summary>Integration events waiting to be published, and those published recently.</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     /// <summary>Events this service has handled, keyed by event id and handler.</summary>
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
 
-    /// <summary>The append-only, hash-chained audit trail.</summary>
+    /// <summary>The append-only audit trail, sealed with a keyed MAC chain.</summary>
     public DbSet<AuditRecord> AuditTrail => Set<AuditRecord>();
+
+    /// <summary>Signed checkpoints of the audit trail's head.</summary>
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
 
     /// <summary>Responses of client-retryable writes, keyed by the client's request id.</summary>
     public DbSet<ProcessedRequest> ProcessedRequests => Set<ProcessedRequest>();
@@ -35,10 +42,32 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>
     /// Saves under the SQLite write gate. The gate is released in a finally block, so no outcome of the save (success,
     /// a lost concurrency race, a constraint violation, cancellation) can leave it held and wedge later writes.
+    /// In an audited change call the save runs in a write transaction whose commit carries the call's audit record
+    /// (<see cref="WriteTransaction.CommitAsync"/>): a change never commits without its record.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var gate = _inWriteTransaction ? null : SqliteWriteGate.For(this);
+        if (_inWriteTransaction)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            _savedInWriteTransaction |= saved > 0;
+            return saved;
+        }
+
+        if (AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges())
+        {
+            if (Database.CurrentTransaction is not null)
+            {
+                throw new InvalidOperationException("An audited change must run in BeginWriteAsync's transaction, whose commit carries its audit record.");
+            }
+
+            await using var write = await BeginWriteAsync(cancellationToken);
+            var saved = await SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await write.CommitAsync(cancellationToken);
+            return saved;
+        }
+
+        var gate = SqliteWriteGate.For(this);
         if (gate is not null)
         {
             await gate.WaitAsync(cancellationToken);
@@ -54,9 +83,17 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         }
     }
 
-    /// <inheritdoc cref="SaveChangesAsync(bool, CancellationToken)" />
+    /// <summary>
+    /// Saves under the SQLite write gate, released in a finally block. Audited calls save asynchronously; a synchronous
+    /// save inside one is refused rather than committed without its record.
+    /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        if (AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges())
+        {
+            throw new InvalidOperationException("An audited change must be saved with SaveChangesAsync, which commits its audit record with it.");
+        }
+
         var gate = _inWriteTransaction ? null : SqliteWriteGate.For(this);
         gate?.Wait();
         try
@@ -87,6 +124,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         {
             var transaction = await Database.BeginTransactionAsync(cancellationToken);
             _inWriteTransaction = true;
+            _savedInWriteTransaction = false;
             return new WriteTransaction(this, transaction, gate);
         }
         catch
@@ -94,6 +132,31 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             gate?.Release();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Commits a write transaction. When it saved the change of an audited call, the call's record is sealed onto the
+    /// chain in the same transaction first, after the change's own rows, so the chain's lock is held only for the head
+    /// read, the insert and the commit.
+    /// </summary>
+    internal async Task CommitWriteAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        var call = _savedInWriteTransaction && AuditCall.Current is { } current && current.RecordsChangeIn(this) ? current : null;
+        if (call is not null)
+        {
+            try
+            {
+                await AuditChain.AppendAsync(this, [call.Entry(nameof(Grpc.Core.StatusCode.OK))], call.Keys, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The change rolls back with its record: the caller learns that nothing happened and may retry.
+                throw new AuditUnavailableException(ex);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        call?.ChangeCommitted();
     }
 
     internal void WriteEnded() => _inWriteTransaction = false;
@@ -119,6 +182,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new OutboxMessage.Configuration());
         modelBuilder.ApplyConfiguration(new InboxMessage.Configuration());
         modelBuilder.ApplyConfiguration(new AuditRecord.Configuration());
+        modelBuilder.ApplyConfiguration(new AuditCheckpoint.Configuration());
         modelBuilder.ApplyConfiguration(new ProcessedRequest.Configuration());
     }
 

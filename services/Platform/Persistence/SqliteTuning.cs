@@ -80,8 +80,8 @@ public sealed class WriteTransaction : IAsyncDisposable
         _gate = gate;
     }
 
-    /// <summary>Commits the transaction.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+    /// <summary>Commits the transaction, with the audit record of the change it holds when it runs in an audited call.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken) => _context.CommitWriteAsync(_transaction, cancellationToken);
 
     /// <summary>Rolls back unless committed, then opens the gate.</summary>
     public async ValueTask DisposeAsync()

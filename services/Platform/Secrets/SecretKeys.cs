@@ -17,13 +17,30 @@ public sealed class SecretKeys(IConfiguration configuration, IHostEnvironment en
     /// <summary>The key that signs page tokens.</summary>
     public const string PageTokens = "PageTokens";
 
+    /// <summary>The key that seals the audit trail and signs its checkpoints.</summary>
+    public const string AuditTrail = "AuditTrail";
+
     /// <summary>Every key a process needs; checked at start-up in Production.</summary>
-    public static readonly string[] Required = [PageTokens];
+    public static readonly string[] Required = [PageTokens, AuditTrail];
 
     private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyRing> _rings = new(StringComparer.Ordinal);
 
     /// <summary>The key named <paramref name="name"/>.</summary>
     public byte[] Get(string name) => _keys.GetOrAdd(name, Load);
+
+    /// <summary>
+    /// The current key named <paramref name="name"/> and the retired ones (<c>ReferralNet:Keys:Retired:{name}:0..n</c>), each
+    /// with its id, so that what an old key sealed still verifies after a rotation.
+    /// </summary>
+    public KeyRing Ring(string name) => _rings.GetOrAdd(name, LoadRing);
+
+    private KeyRing LoadRing(string name)
+    {
+        var retired = configuration.GetSection($"{Section}:Retired:{name}").GetChildren()
+            .Select(child => Decode(child.Path, child.Value ?? ""));
+        return new KeyRing(Get(name), retired);
+    }
 
     /// <summary>Throws at start-up when Production lacks a required key.</summary>
     public static void EnsureConfigured(IConfiguration configuration, IHostEnvironment environment)
@@ -45,8 +62,7 @@ public sealed class SecretKeys(IConfiguration configuration, IHostEnvironment en
         var configured = configuration[$"{Section}:{name}"];
         if (!string.IsNullOrEmpty(configured))
         {
-            var key = Convert.FromBase64String(configured);
-            return key.Length >= 32 ? key : throw new InvalidOperationException($"{Section}:{name} must be at least 32 bytes.");
+            return Decode($"{Section}:{name}", configured);
         }
 
         if (environment.IsProduction())
@@ -56,4 +72,42 @@ public sealed class SecretKeys(IConfiguration configuration, IHostEnvironment en
 
         return DataFolder.LoadOrCreateKey(Path.Combine(persistence.Value.DataDirectory, "keys", name + ".key"));
     }
+
+    private static byte[] Decode(string path, string base64)
+    {
+        var key = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, key, out var length) && length >= 32
+            ? key[..length]
+            : throw new InvalidOperationException($"{path} must be base64 of at least 32 bytes.");
+    }
+}
+
+/// <summary>A current key and the retired keys that may still have to verify what they sealed, found by key id.</summary>
+public sealed class KeyRing
+{
+    private readonly Dictionary<string, byte[]> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>A ring of <paramref name="current"/> and <paramref name="retired"/>.</summary>
+    public KeyRing(byte[] current, IEnumerable<byte[]> retired)
+    {
+        Current = current;
+        CurrentId = IdOf(current);
+        _byId[CurrentId] = current;
+        foreach (var key in retired)
+        {
+            _byId.TryAdd(IdOf(key), key);
+        }
+    }
+
+    /// <summary>The key that seals from now on.</summary>
+    public byte[] Current { get; }
+
+    /// <summary>The id of <see cref="Current"/>.</summary>
+    public string CurrentId { get; }
+
+    /// <summary>The key with id <paramref name="keyId"/>, or null when the ring does not hold it.</summary>
+    public byte[]? Find(string keyId) => _byId.GetValueOrDefault(keyId);
+
+    // A key's id is a short digest of the key: it names the key in stored records without revealing anything usable.
+    private static string IdOf(byte[] key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key))[..12];
 }

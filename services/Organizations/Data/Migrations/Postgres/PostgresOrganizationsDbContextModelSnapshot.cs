@@ -212,6 +212,34 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
                     b.ToTable("services", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Platform.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeadMac")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("audit_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Platform.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Sequence")
@@ -227,13 +255,18 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
-                    b.Property<string>("Hash")
+                    b.Property<string>("KeyId")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("MemberId")
                         .IsRequired()
@@ -253,7 +286,7 @@ namespace ReferralNet.Organizations.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("PreviousHash")
+                    b.Property<string>("PreviousMac")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
+
+namespace ReferralNet.Platform.Audit;
+
+/// <summary>
+/// The audited call running on this async flow: what its record says, and whether its change already committed together
+/// with its record. The audit interceptor starts it; <see cref="ServiceDbContext"/> reads it when a change commits, so
+/// the record of a change is written in the change's own transaction without each endpoint having to remember it.
+/// </summary>
+public sealed class AuditCall
+{
+    private static readonly AsyncLocal<AuditCall?> Ambient = new();
+    private readonly AuditRule _rule;
+    private readonly Caller? _caller;
+    private readonly string _method;
+    private readonly TimeProvider _time;
+    private readonly string? _traceId = Activity.Current?.TraceId.ToHexString();
+
+    internal AuditCall(AuditRule rule, Caller? caller, string method, AuditScope scope, KeyRing keys, TimeProvider time)
+    {
+        _rule = rule;
+        _caller = caller;
+        _method = method;
+        _time = time;
+        Scope = scope;
+        Keys = keys;
+    }
+
+    /// <summary>The audited call of this async flow, or null outside one (background work, unaudited RPCs).</summary>
+    public static AuditCall? Current => Ambient.Value;
+
+    /// <summary>What the endpoint learned about the call's subject.</summary>
+    public AuditScope Scope { get; }
+
+    /// <summary>The keys that seal the trail.</summary>
+    public KeyRing Keys { get; }
+
+    /// <summary>True once the call's change committed together with its record.</summary>
+    public bool ChangeRecorded { get; private set; }
+
+    /// <summary>The record of this call with <paramref name="outcome"/>, as of now.</summary>
+    public AuditEntry Entry(string outcome) => new(
+        _time.GetUtcNow(),
+        _caller?.MemberId ?? "anonymous",
+        _caller?.OrganizationId ?? "",
+        _caller is null ? "" : RoleNames.Of(_caller.Role),
+        _method,
+        _rule.Audited!.Kind,
+        _rule.Audited.SubjectType,
+        Scope.SubjectId,
+        Scope.ServiceUserId,
+        _rule.Audited.Purpose,
+        // Every access so far rests on the caller's role; consent and break-the-glass arrive with the cases service.
+        "role",
+        outcome,
+        _traceId);
+
+    /// <summary>True when a commit of <paramref name="db"/> must carry this call's record: a change call, not yet recorded, on its service's database.</summary>
+    internal bool RecordsChangeIn(ServiceDbContext db) =>
+        !ChangeRecorded && _rule.Audited?.Kind == AuditKind.Change && _rule.ContextType?.IsInstanceOfType(db) == true;
+
+    internal void ChangeCommitted() => ChangeRecorded = true;
+
+    /// <summary>Makes <paramref name="call"/> the audited call of the current async flow (and of everything it awaits).</summary>
+    internal static void Enter(AuditCall call) => Ambient.Value = call;
+}

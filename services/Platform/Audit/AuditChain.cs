@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
+
+namespace ReferralNet.Platform.Audit;
+
+/// <summary>The newest record of a chain: where the next record attaches.</summary>
+/// <param name="Sequence">The newest record's sequence; 0 for an empty trail.</param>
+/// <param name="Mac">The newest record's MAC.</param>
+public sealed record ChainHead(long Sequence, string Mac)
+{
+    /// <summary>The head of an empty trail.</summary>
+    public static readonly ChainHead Genesis = new(0, AuditRecord.GenesisMac);
+}
+
+/// <summary>
+/// Extends a service's audit chain inside the caller's transaction. Every process that writes one database serializes
+/// on the database's own lock for the chain head, held until the transaction ends, so concurrent writers (several
+/// replicas, the change transactions and the group-commit writer) extend one chain and never race for a sequence.
+/// Callers take the lock after their own changes are written and just before they commit, so it is held for the
+/// head read, the insert and the commit, and a transaction that holds it never waits for a row another one holds.
+/// </summary>
+public static class AuditChain
+{
+    // PostgreSQL advisory locks are keyed by a 64-bit number per database; this one is "RNAUDIT" in ASCII.
+    private const long PostgresLockKey = 0x52_4E_41_55_44_49_54;
+
+    /// <summary>Seals <paramref name="entries"/> onto the chain in the current transaction and saves them; the caller commits.</summary>
+    public static async Task AppendAsync(ServiceDbContext db, IReadOnlyCollection<AuditEntry> entries, KeyRing keys, CancellationToken cancellationToken)
+    {
+        await LockHeadAsync(db.Database, cancellationToken);
+        var head = await HeadAsync(db, cancellationToken);
+        var sequence = head.Sequence;
+        var previousMac = head.Mac;
+        foreach (var entry in entries)
+        {
+            var record = AuditRecord.Seal(entry, ++sequence, previousMac, keys);
+            previousMac = record.Mac;
+            db.AuditTrail.Add(record);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Takes the database's exclusive lock on the chain head until the current transaction ends.</summary>
+    public static async Task LockHeadAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        if (database.IsNpgsql())
+        {
+            await database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", cancellationToken);
+        }
+        else if (database.IsSqlServer())
+        {
+            await database.ExecuteSqlRawAsync(
+                "EXEC sp_getapplock @Resource = N'referralnet.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1",
+                cancellationToken);
+        }
+
+        // SQLite: the transaction began IMMEDIATE under the process's write gate, so it already is the file's only writer.
+    }
+
+    /// <summary>The chain's newest record, as this transaction sees it.</summary>
+    public static async Task<ChainHead> HeadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
+        await db.AuditTrail.AsNoTracking()
+            .OrderByDescending(r => r.Sequence)
+            .Select(r => new ChainHead(r.Sequence, r.Mac))
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? ChainHead.Genesis;
+}
