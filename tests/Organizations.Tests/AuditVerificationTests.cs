@@ -77,12 +77,8 @@ public abstract class AuditVerificationTests(ReferralNetFixture fixture) : Direc
     }
 }
 
-/// <summary>A host of its own on SQLite, whose trail the verification tests may damage.</summary>
-public sealed class AuditSqliteFixture() : ReferralNetFixture(DatabaseProvider.Sqlite, seedDemoData: false);
+[Collection(IsolatedSqliteCollection.Name)]
+public sealed class AuditVerificationTestsOnSqlite(IsolatedSqliteFixture fixture) : AuditVerificationTests(fixture);
 
-/// <summary>A host of its own on PostgreSQL, whose trail the verification tests may damage.</summary>
-public sealed class AuditPostgresFixture() : ReferralNetFixture(DatabaseProvider.Postgres, seedDemoData: false);
-
-public sealed class AuditVerificationTestsOnSqlite(AuditSqliteFixture fixture) : AuditVerificationTests(fixture), IClassFixture<AuditSqliteFixture>;
-
-public sealed class AuditVerificationTestsOnPostgres(AuditPostgresFixture fixture) : AuditVerificationTests(fixture), IClassFixture<AuditPostgresFixture>;
+[Collection(IsolatedPostgresCollection.Name)]
+public sealed class AuditVerificationTestsOnPostgres(IsolatedPostgresFixture fixture) : AuditVerificationTests(fixture);

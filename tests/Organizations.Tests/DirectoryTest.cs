@@ -1,9 +1,15 @@
+using System.Security.Claims;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Net.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using ReferralNet.Organizations.Data;
 using ReferralNet.Platform.Audit;
+using AuthOptions = ReferralNet.Platform.Identity.AuthOptions;
+using RoleNames = ReferralNet.Platform.Identity.RoleNames;
+using SigningKeyStore = ReferralNet.Platform.Identity.SigningKeyStore;
 using MemberStanding = ReferralNet.Platform.Identity.MemberStanding;
 using Role = ReferralNet.Platform.Identity.MemberRole;
 
@@ -124,6 +130,22 @@ public abstract class DirectoryTest(ReferralNetFixture fixture) : IDisposable
     /// <summary>The audit records of one subject, oldest first.</summary>
     protected Task<List<AuditRecord>> AuditOf(string subjectId) =>
         InDatabase(db => db.AuditTrail.AsNoTracking().Where(a => a.SubjectId == subjectId).OrderBy(a => a.Sequence).ToListAsync());
+
+    /// <summary>Call options with a token for <paramref name="member"/> signed with <paramref name="key"/> (the development key by default).</summary>
+    protected CallOptions Token(MemberStanding member, SecurityKey? key = null, DateTime? expires = null, string issuer = AuthOptions.DevIssuerName, string audience = "referralnet")
+    {
+        var now = DateTime.UtcNow;
+        return ReferralNetFixture.Bearer(new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
+            NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
+            Expires = expires ?? now.AddHours(1),
+            Subject = new ClaimsIdentity([new Claim("sub", member.MemberId), new Claim("org", member.OrganizationId), new Claim("role", RoleNames.Of(member.Role))]),
+            SigningCredentials = new SigningCredentials(key ?? Fixture.Services.GetRequiredService<SigningKeyStore>().DevKey, SecurityAlgorithms.HmacSha256),
+        }));
+    }
 
     /// <summary>Lets the server log errors containing <paramref name="text"/> during this test (a fault the test injects).</summary>
     protected void ExpectServerErrors(string text) => _expectedServerErrors.Add(text);

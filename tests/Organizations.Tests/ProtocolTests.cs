@@ -99,21 +99,6 @@ public abstract class ProtocolTests(ReferralNetFixture fixture) : DirectoryTest(
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(Channel).CheckAsync(new HealthCheckRequest())).Status);
     }
-
-    private CallOptions Token(MemberStanding member, SecurityKey? key = null, DateTime? expires = null, string issuer = AuthOptions.DevIssuerName, string audience = "referralnet")
-    {
-        var now = DateTime.UtcNow;
-        return ReferralNetFixture.Bearer(new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
-            NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
-            Expires = expires ?? now.AddHours(1),
-            Subject = new ClaimsIdentity([new Claim("sub", member.MemberId), new Claim("org", member.OrganizationId), new Claim("role", RoleNames.Of(member.Role))]),
-            SigningCredentials = new SigningCredentials(key ?? Fixture.Services.GetRequiredService<SigningKeyStore>().DevKey, SecurityAlgorithms.HmacSha256),
-        }));
-    }
 }
 
 [Collection(SqliteCollection.Name)]

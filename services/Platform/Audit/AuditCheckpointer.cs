@@ -13,6 +13,9 @@ public sealed class AuditOptions
 
     /// <summary>How often each service's trail gets a signed checkpoint (when it grew); also taken at shutdown.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many calls refused at the door a process records per minute; the rest are counted in one summary record.</summary>
+    public int RefusalsPerMinute { get; set; } = 120;
 }
 
 /// <summary>

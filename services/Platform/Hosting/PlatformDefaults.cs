@@ -59,6 +59,8 @@ public static class PlatformDefaults
         audit.AddUnaudited<AuditEndpoint>();
         builder.Services.AddSingleton(audit);
         builder.Services.AddScoped<AuditScope>();
+        builder.Services.AddSingleton<RefusalBudget>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusalAudit>();
         builder.Services.AddCallerIdentity(builder.Configuration, builder.Environment);
         builder.AddTelemetry();
         return builder;

@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server;
+using System.Buffers;
 using Grpc.Core;
 
 namespace ReferralNet.Platform.Hosting;
@@ -6,8 +7,9 @@ namespace ReferralNet.Platform.Hosting;
 /// <summary>
 /// Reads the single request message of unary and server-streaming calls before grpc-dotnet does. A client that resets
 /// its stream while the body is still arriving (a deadline that fires mid-send, a hostile client) is then a quiet,
-/// client-side event here; grpc-dotnet would log it as a server error. The data stays in the pipe for grpc-dotnet,
-/// which still enforces the message size limit and the parsing rules.
+/// client-side event here; grpc-dotnet would log it as a server error. A complete body is handed to grpc-dotnet from
+/// memory, so a reset that comes after it arrived cannot fail grpc-dotnet's read either; grpc-dotnet still enforces the
+/// message size limit and the parsing rules.
 /// Kestrel's own minimum request body data rate still ends a client that trickles its body.
 /// </summary>
 internal sealed class RequestPrefetch(RequestDelegate next, ILogger<RequestPrefetch> logger, int maxMessageSize)
@@ -31,7 +33,15 @@ internal sealed class RequestPrefetch(RequestDelegate next, ILogger<RequestPrefe
             while (true)
             {
                 var read = await body.ReadAsync(context.RequestAborted);
-                if (read.IsCompleted || read.IsCanceled || read.Buffer.Length > _limit)
+                if (read.IsCompleted)
+                {
+                    var message = read.Buffer.ToArray();
+                    body.AdvanceTo(read.Buffer.End);
+                    context.Request.Body = new MemoryStream(message, writable: false);
+                    break;
+                }
+
+                if (read.IsCanceled || read.Buffer.Length > _limit)
                 {
                     // Nothing examined: grpc-dotnet's first read returns this data at once.
                     body.AdvanceTo(read.Buffer.Start);
