@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
 using ReferralNet.Platform.Errors;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Persistence;
@@ -52,7 +53,7 @@ public sealed class AuditRegistry
 /// Writes the audit record of every audited call after the endpoint ran and before the answer leaves,
 /// with the outcome; when the record cannot be written the call fails instead of answering.
 /// </summary>
-public sealed class AuditInterceptor(AuditRegistry registry, TimeProvider time) : Interceptor
+public sealed class AuditInterceptor(AuditRegistry registry, TimeProvider time, IOptions<AuthOptions> auth) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -104,15 +105,15 @@ public sealed class AuditInterceptor(AuditRegistry registry, TimeProvider time) 
     private async Task RecordAsync(AuditRule rule, ServerCallContext context, StatusCode outcome)
     {
         var http = context.GetHttpContext();
-        var caller = Caller.From(http.User);
+        var actor = Actor.Of(http.User, auth.Value);
         var scope = http.RequestServices.GetRequiredService<AuditScope>();
         var trail = (IAuditTrail)http.RequestServices.GetRequiredService(rule.TrailType);
         var audited = rule.Audited!;
         await trail.AppendAsync(new AuditEntry(
             time.GetUtcNow(),
-            caller?.MemberId ?? "anonymous",
-            caller?.OrganizationId ?? "",
-            caller is null ? "" : RoleNames.Of(caller.Role),
+            actor.Id,
+            actor.OrganizationId,
+            actor.Role,
             context.Method,
             audited.Kind,
             audited.SubjectType,
