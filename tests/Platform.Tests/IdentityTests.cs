@@ -2,9 +2,14 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Organizations.Data;
 using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Identity;
+using MemberRole = ReferralNet.Contracts.V1.MemberRole;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Tests.Probe;
 using ReferralNet.Testing;
@@ -202,6 +207,43 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
     }
 
     [SkippableFact]
+    public async Task No_member_token_acts_as_a_workload_and_no_token_acts_as_both()
+    {
+        var organization = await NewOrganizationAsync();
+        var (member, _) = await NewMemberAsync(organization);
+        var auth = hosts.Organizations.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        Dictionary<string, object> memberClaims = new()
+        {
+            [Caller.Claims.Member] = member.Id,
+            [Caller.Claims.Organization] = member.OrganizationId,
+            [Caller.Claims.Role] = "professional",
+            [Workload.NameClaim] = IdentityHosts.ProbeWorkload,
+        };
+        var memberNamingAWorkload = Token(auth, memberClaims, auth.Audience);
+        var bothAudiences = Token(auth, memberClaims, auth.Audience, auth.WorkloadAudience);
+        var request = new CheckMembershipRequest { MemberId = member.Id };
+
+        await Probe.WhoAmIAsync(new WhoAmIRequest(), memberNamingAWorkload);
+        await FailsWith(StatusCode.PermissionDenied, () => Directory.CheckMembershipAsync(request, memberNamingAWorkload).ResponseAsync);
+        await FailsWith(StatusCode.PermissionDenied, () => Directory.CheckMembershipAsync(request, bothAudiences).ResponseAsync);
+        await Refused(StatusCode.PermissionDenied, bothAudiences);
+    }
+
+    [SkippableFact]
+    public async Task A_stream_ends_with_UNAUTHENTICATED_when_its_token_expires_on_the_deployment_clock()
+    {
+        var organization = await NewOrganizationAsync();
+        var (_, call) = await NewMemberAsync(organization);
+        using var stream = Probe.Watch(new WatchRequest(), call);
+        Assert.True(await stream.ResponseStream.MoveNext());
+
+        hosts.Clock.Advance(hosts.Organizations.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokenLifetime + IdentityHosts.StreamRecheck);
+
+        await FailsWith(StatusCode.Unauthenticated, () => stream.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(30)));
+        await Refused(StatusCode.Unauthenticated, call);
+    }
+
+    [SkippableFact]
     public async Task A_stream_ends_with_PERMISSION_DENIED_when_the_membership_reaches_its_end()
     {
         var organization = await NewOrganizationAsync();
@@ -262,6 +304,21 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
     }
 
     private CallOptions As(Standing member) => hosts.Organizations.As(member);
+
+    // A token signed with the deployment's key, with any claims and audiences: what a careless or hostile issuer could mint.
+    private CallOptions Token(AuthOptions auth, Dictionary<string, object> claims, params string[] audiences)
+    {
+        var now = hosts.Clock.GetUtcNow().UtcDateTime;
+        return ReferralNetFixture.Bearer(new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = AuthOptions.DevIssuerName,
+            Claims = new Dictionary<string, object>(claims) { [TokenAudience.Claim] = audiences },
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(auth.SigningKey!)), SecurityAlgorithms.HmacSha256),
+        }));
+    }
 
     private async Task<CallOptions> NetworkAdminAsync() => As(await hosts.Organizations.NetworkAdminAsync());
 
