@@ -38,6 +38,11 @@ public sealed class ActiveMemberHandler(MembershipCache memberships, IOptions<Au
         {
             context.Fail(new MembershipUnavailable(this, ex.Message));
         }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The caller left while the directory was being asked; the shared read goes on for the next call.
+            context.Fail(new AuthorizationFailureReason(this, "The call was cancelled."));
+        }
     }
 }
 

@@ -59,8 +59,11 @@ public sealed class PeerMembershipSource(GrpcClientFactory clients, WorkloadToke
         }
         catch (Exception ex) when (ex is RpcException or BrokenCircuitException or TimeoutRejectedException or HttpRequestException or InvalidOperationException)
         {
-            // A refusal by the directory means this process's workload identity is misconfigured: an operator must see it.
-            var level = ex is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } ? LogLevel.Error : LogLevel.Warning;
+            // A refusal by the directory, or a token this process cannot obtain, means its workload identity is misconfigured:
+            // an operator must see it. An outage is a warning.
+            var level = ex is InvalidOperationException or RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied }
+                ? LogLevel.Error
+                : LogLevel.Warning;
             logger.Log(level, ex, "The organizations service could not be asked about a membership");
             throw new MembershipUnavailableException("The member directory is unreachable; retry with back-off.", ex);
         }

@@ -37,8 +37,24 @@ public static class TokenAudience
     /// <summary>True when <paramref name="principal"/>'s token is for <paramref name="audience"/> and not for <paramref name="other"/>.</summary>
     public static bool IsOnly(ClaimsPrincipal principal, string audience, string other)
     {
-        var audiences = principal.FindAll(Claim).Select(c => c.Value).ToList();
-        return audiences.Contains(audience) && !audiences.Contains(other);
+        // Every call passes here: a loop over the claims, without allocating.
+        var found = false;
+        foreach (var claim in principal.Claims)
+        {
+            if (claim.Type != Claim)
+            {
+                continue;
+            }
+
+            if (claim.Value == other)
+            {
+                return false;
+            }
+
+            found |= claim.Value == audience;
+        }
+
+        return found;
     }
 }
 
