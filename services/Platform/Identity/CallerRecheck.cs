@@ -25,7 +25,8 @@ public sealed class CallerRecheck(MembershipCache memberships, TimeProvider time
             ? DateTimeOffset.FromUnixTimeSeconds(exp)
             : (DateTimeOffset?)null;
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var watch = new Watch(Caller.From(user), expiresAt, listening);
+        var member = TokenAudience.IsOnly(user, options.Value.Audience, options.Value.WorkloadAudience) ? Caller.From(user) : null;
+        var watch = new Watch(member, expiresAt, listening);
         var watching = WatchAsync(watch);
         try
         {

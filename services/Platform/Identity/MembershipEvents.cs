@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Messaging;
 using Proto = ReferralNet.Contracts.V1;
@@ -10,17 +11,27 @@ public static class MembershipEvents
     /// <summary>The subscriptions of <see cref="MembershipCache"/> to MemberChanged and OrganizationChanged.</summary>
     public static IServiceCollection AddMembershipEvents(this IServiceCollection services)
     {
-        services.AddSingleton(EventSubscription.InMemory<Proto.MemberChanged>(
-            "membership-cache", (provider, changed) => provider.GetRequiredService<MembershipCache>().Apply(changed.Member.ToState(changed.Version))));
-        services.AddSingleton(EventSubscription.InMemory<Proto.OrganizationChanged>(
-            "membership-cache", (provider, changed) => provider.GetRequiredService<MembershipCache>().Apply(
-                new OrganizationState(changed.Organization.Id, changed.Organization.Active, changed.Version))));
+        // An event without its object is ignored rather than failed: a failure would make the publisher retry it forever.
+        services.AddSingleton(EventSubscription.InMemory<Proto.MemberChanged>("membership-cache", (provider, changed) =>
+        {
+            if (changed.Member is { } member)
+            {
+                provider.GetRequiredService<MembershipCache>().Apply(member.ToState(changed.Version));
+            }
+        }));
+        services.AddSingleton(EventSubscription.InMemory<Proto.OrganizationChanged>("membership-cache", (provider, changed) =>
+        {
+            if (changed.Organization is { } organization)
+            {
+                provider.GetRequiredService<MembershipCache>().Apply(new OrganizationState(organization.Id, organization.Active, changed.Version));
+            }
+        }));
         return services;
     }
 
     /// <summary>A member of the contract at <paramref name="version"/>.</summary>
     public static MemberState ToState(this Proto.Member member, long version) =>
-        new(member.Id, member.OrganizationId, (MemberRole)member.Role, member.StartTime.ToDateTimeOffset(), member.EndTime?.ToDateTimeOffset(), version);
+        new(member.Id, member.OrganizationId, (MemberRole)member.Role, StartOf(member.StartTime), member.EndTime?.ToDateTimeOffset(), version);
 
     /// <summary>A read as the CheckMembership answer; only what a caller check needs leaves the directory.</summary>
     public static Proto.Membership? ToProto(this MembershipRead read) =>
@@ -43,6 +54,9 @@ public static class MembershipEvents
         response.Membership is not { } membership
             ? new MembershipRead(null, null)
             : new MembershipRead(
-                new MemberState(membership.MemberId, membership.OrganizationId, (MemberRole)membership.Role, membership.StartTime.ToDateTimeOffset(), membership.EndTime?.ToDateTimeOffset(), membership.MemberVersion),
+                new MemberState(membership.MemberId, membership.OrganizationId, (MemberRole)membership.Role, StartOf(membership.StartTime), membership.EndTime?.ToDateTimeOffset(), membership.MemberVersion),
                 new OrganizationState(membership.OrganizationId, membership.OrganizationActive, membership.OrganizationVersion));
+
+    // A membership without a start never starts: the safe reading of a message that lacks it.
+    private static DateTimeOffset StartOf(Timestamp? start) => start?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue;
 }
