@@ -23,32 +23,49 @@ public static class ReferralNetHost
             throw new InvalidOperationException($"ReferralNet:Services names unknown services: {string.Join(", ", unknown)}. Known: {string.Join(", ", KnownServices)}.");
         }
 
-        if (!options.Runs(OrganizationsModule.Name))
+        // A process that runs the directory checks its callers against its own database; any other asks the
+        // organizations service at ReferralNet:Peers:Organizations (CheckMembership, with this process's workload token).
+        var runsOrganizations = options.Runs(OrganizationsModule.Name);
+        if (runsOrganizations)
         {
-            // Every call is checked against the member directory, which the organizations service keeps.
-            throw new InvalidOperationException("This process must run the organizations service: it answers the member check of every call.");
+            builder.AddOrganizations();
+        }
+        else
+        {
+            builder.AddOrganizationsPeer();
         }
 
-        builder.AddOrganizations();
         var app = builder.Build();
         app.MapPlatformEndpoints();
-        app.MapOrganizations();
+        if (runsOrganizations)
+        {
+            app.MapOrganizations();
+        }
+
         return app;
     }
 
     /// <summary>Migrates, bootstraps and (embedded shape) seeds the databases of the services this process runs.</summary>
     public static Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
-        app.Services.InitializeOrganizationsAsync(cancellationToken);
+        Options(app.Configuration).Runs(OrganizationsModule.Name) ? app.Services.InitializeOrganizationsAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>
-    /// <c>dev-token --member &lt;id or e-mail&gt;</c> or <c>dev-token --network-admin</c>: prints a development token.
-    /// Works only where the development issuer is enabled.
+    /// <c>dev-token --member &lt;id or e-mail&gt;</c>, <c>dev-token --network-admin</c> or <c>dev-token --workload &lt;service&gt;</c>:
+    /// prints a development token. Works only where the development issuer is enabled.
     /// </summary>
     public static async Task<int> RunDevTokenCommandAsync(string[] args)
     {
         await using var app = Build(args, QuietCommandLine);
+        var workloadIndex = Array.IndexOf(args, "--workload");
+        if (workloadIndex >= 0 && workloadIndex + 1 < args.Length)
+        {
+            Console.WriteLine(app.Services.GetRequiredService<DevTokenIssuer>().IssueWorkload(args[workloadIndex + 1]));
+            return 0;
+        }
+
         await app.InitializeAsync();
-        var directory = app.Services.GetRequiredService<IMemberDirectory>();
+        var directory = app.Services.GetService<IMemberDirectory>()
+            ?? throw new InvalidOperationException("dev-token needs a process that runs the organizations service (it looks the member up).");
         var memberIndex = Array.IndexOf(args, "--member");
         var member = memberIndex >= 0 && memberIndex + 1 < args.Length
             ? await directory.FindForSignInAsync(args[memberIndex + 1], CancellationToken.None)
@@ -57,7 +74,7 @@ public static class ReferralNetHost
         {
             await Console.Error.WriteLineAsync(memberIndex >= 0 || args.Contains("--network-admin")
                 ? "No active member found."
-                : "usage: dev-token --member <member id or e-mail> | --network-admin");
+                : "usage: dev-token --member <member id or e-mail> | --network-admin | --workload <service>");
             return 2;
         }
 

@@ -32,7 +32,8 @@ public abstract class EveryRpcTests(ReferralNetFixture fixture) : DirectoryTest(
     [MemberData(nameof(Rpcs))]
     public async Task Every_rpc_but_listing_organizations_names_what_an_empty_request_lacks(string rpc)
     {
-        var admin = await NetworkAdminAsync();
+        // Internal RPCs take a workload token; every other RPC a member's.
+        var admin = rpc == nameof(OrganizationsService.OrganizationsServiceClient.CheckMembership) ? Fixture.AsWorkload("cases") : await NetworkAdminAsync();
         if (rpc == nameof(OrganizationsService.OrganizationsServiceClient.ListOrganizations))
         {
             await CallAsync(rpc, Empty(rpc), admin);

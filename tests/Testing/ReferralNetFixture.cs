@@ -45,6 +45,11 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
     /// <summary>Extra configuration of a derived fixture.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration => [];
 
+    /// <summary>Services a derived fixture registers before the host's own (a clock, an event bus).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
@@ -97,6 +102,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(ServerErrors);
+            ConfigureServices(builder.Services);
         });
 
     private static async Task<GrpcChannel> StartAsync(WebApplication app)
@@ -107,6 +113,9 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
 
     /// <summary>Call options carrying a token for <paramref name="member"/>.</summary>
     public CallOptions As(MemberStanding member) => Bearer(Services.GetRequiredService<DevTokenIssuer>().Issue(member));
+
+    /// <summary>Call options carrying a workload token of the service <paramref name="workload"/>.</summary>
+    public CallOptions AsWorkload(string workload) => Bearer(Services.GetRequiredService<DevTokenIssuer>().IssueWorkload(workload));
 
     /// <summary>Call options carrying <paramref name="token"/> as the bearer token.</summary>
     public static CallOptions Bearer(string token) => new(new Metadata { { "authorization", $"Bearer {token}" } });

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Data;
 using ReferralNet.Organizations.Domain;
@@ -21,7 +22,7 @@ namespace ReferralNet.Organizations.Api;
 public sealed class OrganizationsEndpoint(
     OrganizationsDbContext db,
     AuditScope audit,
-    MemberDirectory memberships,
+    MembershipCache memberships,
     TimeProvider time,
     PageTokens pageTokens,
     IValidator<Proto.Organization> organizationRules,
@@ -57,7 +58,7 @@ public sealed class OrganizationsEndpoint(
 
             return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
         }, created => created.Organization.Id);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return response;
     }
 
@@ -113,7 +114,7 @@ public sealed class OrganizationsEndpoint(
         organization.Change(merged.ToDetails(), now);
         db.AddEvent(organization.ChangedEvent(), now);
         await db.SaveChangesAsync(context.CancellationToken);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return new Proto.UpdateOrganizationResponse { Organization = organization.ToProto() };
     }
 
@@ -145,7 +146,7 @@ public sealed class OrganizationsEndpoint(
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return new Proto.DeactivateOrganizationResponse { Organization = organization.ToProto() };
     }
 
@@ -250,7 +251,7 @@ public sealed class OrganizationsEndpoint(
             db.AddEvent(member.ChangedEvent(now), now);
             return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
         }, created => created.Member.Id);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return response;
     }
 
@@ -313,7 +314,7 @@ public sealed class OrganizationsEndpoint(
         member.Change(organization, merged.ToDetails(), now);
         db.AddEvent(member.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
     }
 
@@ -329,7 +330,7 @@ public sealed class OrganizationsEndpoint(
         member.End(request.EndTime?.ToInstant() ?? now, now);
         db.AddEvent(member.ChangedEvent(now), now);
         await db.SaveChangesAsync(context.CancellationToken);
-        memberships.Forget();
+        memberships.ApplySaved(db);
         return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
     }
 
@@ -379,6 +380,16 @@ public sealed class OrganizationsEndpoint(
         }
 
         return response;
+    }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Workload.Policy)]
+    [Audited(AuditKind.Read, "member", "caller-authentication")]
+    public override async Task<Proto.CheckMembershipResponse> CheckMembership(Proto.CheckMembershipRequest request, ServerCallContext context)
+    {
+        audit.Subject(request.MemberId);
+        var read = await MemberDirectory.ReadAsync(db, request.MemberId, context.CancellationToken);
+        return new Proto.CheckMembershipResponse { Membership = read.ToProto() };
     }
 
     private async Task<Organization> FindOrganizationAsync(string id, CancellationToken cancellationToken, bool tracked = false) =>

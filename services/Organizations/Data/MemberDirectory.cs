@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Platform.Identity;
@@ -6,44 +5,36 @@ using ReferralNet.Platform.Identity;
 namespace ReferralNet.Organizations.Data;
 
 /// <summary>
-/// Answers, from the directory's own tables, whether the member behind a token may still act. Every call of every
-/// service asks, so memberships are cached briefly; the cached start and end are compared with the clock on each call
-/// (an end date takes effect on time), changes made in this process clear the cache at once, and other processes
-/// see a change within <see cref="CacheFor"/>.
+/// The directory's own answer to "who is this member": the membership source of <see cref="MembershipCache"/> in a
+/// process that runs the organizations service (and what CheckMembership answers other processes), and the sign-in
+/// lookups of development tokens.
 /// </summary>
-public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider time) : IMemberDirectory
+public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider time) : IMembershipSource, IMemberDirectory
 {
-    /// <summary>How long another process may answer from a membership read before a change.</summary>
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-
-    private readonly ConcurrentDictionary<string, Cached> _memberships = new();
-
-    public async ValueTask<MemberStanding?> FindAsync(string memberId, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<MembershipRead> ReadAsync(string memberId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        if (!_memberships.TryGetValue(memberId, out var cached) || now - cached.ReadAt > CacheFor)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-            cached = new Cached(await MembershipAsync(db, db.Members.Where(m => m.Id == memberId), cancellationToken), now);
-            _memberships[memberId] = cached;
-        }
-
-        return cached.Membership?.StandingAt(now);
+        await using var scope = scopes.CreateAsyncScope();
+        return await ReadAsync(scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>(), memberId, cancellationToken);
     }
 
-    /// <summary>Forgets every cached membership; called after any change to members or organizations.</summary>
-    public void Forget() => _memberships.Clear();
+    /// <summary>Reads the membership of <paramref name="memberId"/> with <paramref name="db"/>.</summary>
+    public static async Task<MembershipRead> ReadAsync(OrganizationsDbContext db, string memberId, CancellationToken cancellationToken) =>
+        await MembershipsAsync(db, db.Members.Where(m => m.Id == memberId), cancellationToken) ?? new MembershipRead(null, null);
 
+    /// <inheritdoc />
     public async ValueTask<MemberStanding?> FindForSignInAsync(string idOrEmail, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
         var email = Member.NormalizeEmail(idOrEmail);
-        var standing = (await MembershipAsync(db, db.Members.Where(m => m.Id == idOrEmail || m.Email == email), cancellationToken))?.StandingAt(time.GetUtcNow());
-        return standing is { IsActive: true } ? standing : null;
+        var read = await MembershipsAsync(db, db.Members.Where(m => m.Id == idOrEmail || m.Email == email), cancellationToken);
+        return read is { Member: { } member, Organization.IsActive: true } && member.IsActiveAt(time.GetUtcNow())
+            ? new MemberStanding(member.MemberId, member.OrganizationId, member.Role, true)
+            : null;
     }
 
+    /// <inheritdoc />
     public async ValueTask<MemberStanding?> FindNetworkAdminAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -57,17 +48,37 @@ public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider ti
         return admin is null ? null : new MemberStanding(admin.Id, admin.OrganizationId, admin.Role, true);
     }
 
-    private static Task<Membership?> MembershipAsync(OrganizationsDbContext db, IQueryable<Member> members, CancellationToken cancellationToken) =>
-        members.AsNoTracking()
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) =>
-                new Membership(m.Id, m.OrganizationId, m.Role, m.StartAt, m.EndAt, o.DeactivatedAt == null))
-            .FirstOrDefaultAsync(cancellationToken);
-
-    private sealed record Membership(string MemberId, string OrganizationId, MemberRole Role, DateTimeOffset StartAt, DateTimeOffset? EndAt, bool OrganizationActive)
+    private static async Task<MembershipRead?> MembershipsAsync(OrganizationsDbContext db, IQueryable<Member> members, CancellationToken cancellationToken)
     {
-        public MemberStanding StandingAt(DateTimeOffset now) =>
-            new(MemberId, OrganizationId, Role, OrganizationActive && Member.IsActiveDuring(StartAt, EndAt, now));
+        var row = await members.AsNoTracking()
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new
+            {
+                Member = new MemberState(m.Id, m.OrganizationId, m.Role, m.StartAt, m.EndAt, m.Version),
+                OrganizationActive = o.DeactivatedAt == null,
+                OrganizationVersion = o.Version,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : new MembershipRead(row.Member, new OrganizationState(row.Member.OrganizationId, row.OrganizationActive, row.OrganizationVersion));
     }
+}
 
-    private sealed record Cached(Membership? Membership, DateTimeOffset ReadAt);
+/// <summary>Tells this process's <see cref="MembershipCache"/> about the directory's own changes as soon as they commit.</summary>
+public static class MembershipChanges
+{
+    /// <summary>
+    /// Applies the members and organizations <paramref name="db"/> just saved, so the next call of this process sees the
+    /// change without waiting for the event; other processes learn it from the MemberChanged and OrganizationChanged events.
+    /// </summary>
+    public static void ApplySaved(this MembershipCache cache, OrganizationsDbContext db)
+    {
+        foreach (var member in db.ChangeTracker.Entries<Member>().Select(e => e.Entity))
+        {
+            cache.Apply(new MemberState(member.Id, member.OrganizationId, member.Role, member.StartAt, member.EndAt, member.Version));
+        }
+
+        foreach (var organization in db.ChangeTracker.Entries<Organization>().Select(e => e.Entity))
+        {
+            cache.Apply(new OrganizationState(organization.Id, organization.IsActive, organization.Version));
+        }
+    }
 }

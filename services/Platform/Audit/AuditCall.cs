@@ -14,15 +14,15 @@ public sealed class AuditCall
 {
     private static readonly AsyncLocal<AuditCall?> Ambient = new();
     private readonly AuditRule _rule;
-    private readonly Caller? _caller;
+    private readonly Actor _actor;
     private readonly string _method;
     private readonly TimeProvider _time;
     private readonly string? _traceId = Activity.Current?.TraceId.ToHexString();
 
-    internal AuditCall(AuditRule rule, Caller? caller, string method, AuditScope scope, KeyRing keys, TimeProvider time)
+    internal AuditCall(AuditRule rule, Actor actor, string method, AuditScope scope, KeyRing keys, TimeProvider time)
     {
         _rule = rule;
-        _caller = caller;
+        _actor = actor;
         _method = method;
         _time = time;
         Scope = scope;
@@ -44,9 +44,9 @@ public sealed class AuditCall
     /// <summary>The record of this call with <paramref name="outcome"/>, as of now.</summary>
     public AuditEntry Entry(string outcome) => new(
         _time.GetUtcNow(),
-        _caller?.MemberId ?? "anonymous",
-        _caller?.OrganizationId ?? "",
-        _caller is null ? "" : RoleNames.Of(_caller.Role),
+        _actor.Id,
+        _actor.OrganizationId,
+        _actor.Role,
         _method,
         _rule.Audited!.Kind,
         _rule.Audited.SubjectType,

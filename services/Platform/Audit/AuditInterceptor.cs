@@ -1,6 +1,7 @@
 using System.Reflection;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
 using ReferralNet.Platform.Errors;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Persistence;
@@ -64,7 +65,7 @@ public sealed class AuditRegistry
 /// and when that record cannot be written the call fails instead of answering. A server stream is recorded when it
 /// opens, before its first message, and for every message it delivers.
 /// </summary>
-public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, TimeProvider time) : Interceptor
+public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, TimeProvider time, IOptions<AuthOptions> auth) : Interceptor
 {
     /// <summary>The outcome recorded when a server stream opens.</summary>
     public const string StreamOpened = "STREAM_OPENED";
@@ -133,7 +134,7 @@ public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, Ti
 
         var http = context.GetHttpContext();
         var audit = new AuditCall(
-            rule, Caller.From(http.User), context.Method, http.RequestServices.GetRequiredService<AuditScope>(), keys.Ring(SecretKeys.AuditTrail), time);
+            rule, Actor.Of(http.User, auth.Value), context.Method, http.RequestServices.GetRequiredService<AuditScope>(), keys.Ring(SecretKeys.AuditTrail), time);
         AuditCall.Enter(audit);
         return new RecordedCall(audit, (IAuditTrail)http.RequestServices.GetRequiredService(rule.TrailType!));
     }

@@ -16,21 +16,28 @@ namespace ReferralNet.Platform.Audit;
 /// flood of bad tokens cannot flood the trail or the log: what exceeds it is counted and summarized in one record and one
 /// log line with the next refusal recorded.
 /// </summary>
-public sealed class RefusalAudit(AuditRegistry registry, RefusalBudget budget, TimeProvider time, ILogger<RefusalAudit> logger)
-    : IAuthorizationMiddlewareResultHandler
+public sealed class RefusalAudit(
+    AuditRegistry registry,
+    RefusalBudget budget,
+    GrpcAuthorizationResults answer,
+    IOptions<AuthOptions> auth,
+    TimeProvider time,
+    ILogger<RefusalAudit> logger) : IAuthorizationMiddlewareResultHandler
 {
     private const string Purpose = "access-control";
-    private readonly AuthorizationMiddlewareResultHandler _answer = new();
 
     /// <inheritdoc />
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Challenged || authorizeResult.Forbidden)
+        // A directory that could not be asked refused nobody: the caller gets UNAVAILABLE and retries.
+        var refused = authorizeResult.Challenged
+            || (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.OfType<MembershipUnavailable>().Any() != true);
+        if (refused)
         {
             await RecordAsync(context, authorizeResult);
         }
 
-        await _answer.HandleAsync(next, context, policy, authorizeResult);
+        await answer.HandleAsync(next, context, policy, authorizeResult);
     }
 
     private async Task RecordAsync(HttpContext context, PolicyAuthorizationResult result)
@@ -81,11 +88,11 @@ public sealed class RefusalAudit(AuditRegistry registry, RefusalBudget budget, T
 
     // The identity the caller claims: from the validated token when authorization refused it, else read (unverified)
     // from the bearer token, bounded, so the record shows who tried without trusting it.
-    private static (string Member, string Organization, string Role) ClaimedIdentity(HttpContext context)
+    private (string Member, string Organization, string Role) ClaimedIdentity(HttpContext context)
     {
-        if (Caller.From(context.User) is { } caller)
+        if (Actor.Of(context.User, auth.Value) is { Id: not "anonymous" } actor)
         {
-            return (caller.MemberId, caller.OrganizationId, RoleNames.Of(caller.Role));
+            return (actor.Id, actor.OrganizationId, actor.Role);
         }
 
         var header = context.Request.Headers.Authorization.ToString();

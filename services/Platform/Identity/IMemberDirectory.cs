@@ -8,14 +8,11 @@ namespace ReferralNet.Platform.Identity;
 public sealed record MemberStanding(string MemberId, string OrganizationId, MemberRole Role, bool IsActive);
 
 /// <summary>
-/// Confirms, on every call, that the member behind a token is still active, still in the organization
-/// and still has the role the token claims; tokens outlive staff turnover, the directory does not.
+/// Finds members to issue development tokens for. Only a process that runs the organizations service has it; every
+/// process checks its callers through <see cref="MembershipCache"/> instead.
 /// </summary>
 public interface IMemberDirectory
 {
-    /// <summary>The member's standing now, or null when there is no such member.</summary>
-    ValueTask<MemberStanding?> FindAsync(string memberId, CancellationToken cancellationToken);
-
     /// <summary>Finds an active member by id or e-mail address (for issuing development tokens).</summary>
     ValueTask<MemberStanding?> FindForSignInAsync(string idOrEmail, CancellationToken cancellationToken);
 

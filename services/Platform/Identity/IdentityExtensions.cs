@@ -3,13 +3,22 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using ReferralNet.Platform.Hosting;
 
 namespace ReferralNet.Platform.Identity;
 
-/// <summary>Registers JWT bearer authentication and the default-deny authorization policy.</summary>
+/// <summary>Registers JWT bearer authentication, the default-deny member policy, the workload policy and the membership cache.</summary>
 public static class IdentityExtensions
 {
-    /// <summary>Every endpoint requires an active member unless it is mapped with AllowAnonymous (health, reflection).</summary>
+    /// <summary>The configuration key of the organizations service's address, for processes that do not run it.</summary>
+    public const string OrganizationsPeerKey = "ReferralNet:Peers:Organizations";
+
+    /// <summary>
+    /// Every endpoint requires an active member unless it is mapped with AllowAnonymous (health, reflection) or carries
+    /// <c>[Authorize(Policy = Workload.Policy)]</c> (internal RPCs, workload tokens only). Where memberships are read
+    /// from is the service's choice: the organizations module registers its own database, other processes call
+    /// <see cref="AddOrganizationsPeer"/>.
+    /// </summary>
     public static IServiceCollection AddCallerIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
@@ -23,14 +32,24 @@ public static class IdentityExtensions
             throw new InvalidOperationException("Configure ReferralNet:Auth:Authority or ReferralNet:Auth:SigningKey (or enable DevIssuer outside Production).");
         }
 
+        if (auth.Audience == auth.WorkloadAudience)
+        {
+            throw new InvalidOperationException("ReferralNet:Auth:Audience and ReferralNet:Auth:WorkloadAudience must differ: member and workload tokens must never be mistaken for each other.");
+        }
+
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<SigningKeyStore>();
         services.TryAddSingleton<DevTokenIssuer>();
+        services.TryAddSingleton<MembershipCache>();
+        services.TryAddSingleton<CallerRecheck>();
+        services.AddMembershipEvents();
         services.AddSingleton<IAuthorizationHandler, ActiveMemberHandler>();
+        services.AddSingleton<IAuthorizationHandler, WorkloadHandler>();
+        services.TryAddSingleton<GrpcAuthorizationResults>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyStore>((jwt, keys) =>
+            .Configure<SigningKeyStore, TimeProvider>((jwt, keys, time) =>
             {
                 jwt.MapInboundClaims = false;
                 jwt.Authority = auth.Authority;
@@ -57,11 +76,16 @@ public static class IdentityExtensions
                 {
                     ValidIssuers = issuers,
                     ValidateIssuer = true,
-                    ValidAudience = auth.Audience,
+
+                    // Either kind is authenticated here; the policies tell them apart by audience (TokenAudience).
+                    ValidAudiences = [auth.Audience, auth.WorkloadAudience],
                     IssuerSigningKeys = signingKeys,
                     NameClaimType = Caller.Claims.Member,
                     RoleClaimType = Caller.Claims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
+
+                    // Token lifetimes follow the injected clock, like every other expiry (design rule 7).
+                    LifetimeValidator = (notBefore, expires, _, parameters) => EnsureWithinLifetime(notBefore, expires, time.GetUtcNow().UtcDateTime, parameters.ClockSkew),
                 };
             });
 
@@ -69,7 +93,59 @@ public static class IdentityExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ActiveMemberRequirement())
-                .Build());
+                .Build())
+            .AddPolicy(Workload.Policy, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new WorkloadRequirement()));
         return services;
+    }
+
+    /// <summary>
+    /// For a process that does not run the organizations service: memberships are read from the organizations service at
+    /// <c>ReferralNet:Peers:Organizations</c> through its CheckMembership RPC, with this process's workload token.
+    /// </summary>
+    public static WebApplicationBuilder AddOrganizationsPeer(this WebApplicationBuilder builder)
+    {
+        var address = builder.Configuration[OrganizationsPeerKey];
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            throw new InvalidOperationException(
+                $"This process does not run the organizations service: set {OrganizationsPeerKey} to its address (e.g. http://organizations:8080), which checks the members behind every call.");
+        }
+
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var process = builder.Configuration.GetSection(ReferralNetOptions.Section).Get<ReferralNetOptions>() ?? new ReferralNetOptions();
+        if (WorkloadTokens.NameOf(auth, process) is null)
+        {
+            throw new InvalidOperationException("Set ReferralNet:Auth:WorkloadName: this process asks the organizations service about its callers and must name itself.");
+        }
+
+        builder.Services.AddHttpClient(WorkloadTokens.AuthorityClient);
+        builder.Services.AddGrpcClient<Contracts.V1.OrganizationsService.OrganizationsServiceClient>(PeerMembershipSource.ClientName, client => client.Address = uri);
+        builder.Services.TryAddSingleton<WorkloadTokens>();
+        builder.Services.AddSingleton<IMembershipSource, PeerMembershipSource>();
+        return builder;
+    }
+
+    // Throws the library's own exceptions, so a refusal says why (the door audit records TOKEN_EXPIRED, not just invalid).
+    private static bool EnsureWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew)
+    {
+        if (expires is not { } end)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+
+        if (end <= now - skew)
+        {
+            throw new SecurityTokenExpiredException($"The token expired at {end:O}.") { Expires = end };
+        }
+
+        if (notBefore is { } start && start > now + skew)
+        {
+            throw new SecurityTokenNotYetValidException($"The token is valid from {start:O}.") { NotBefore = start };
+        }
+
+        return true;
     }
 }

@@ -29,6 +29,21 @@ public sealed class EventSubscription
         await _deliver(scope.ServiceProvider, integrationEvent, cancellationToken);
     }
 
+    /// <summary>
+    /// A subscription that applies <typeparamref name="TEvent"/> to state held in memory, without a database or an inbox:
+    /// <paramref name="apply"/> must make a redelivery harmless itself (e.g. by comparing versions).
+    /// </summary>
+    public static EventSubscription InMemory<TEvent>(string handler, Action<IServiceProvider, TEvent> apply)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        var parser = new MessageParser<TEvent>(() => new TEvent());
+        return new EventSubscription(new TEvent().Descriptor.FullName, handler, (services, integrationEvent, _) =>
+        {
+            apply(services, parser.ParseFrom(integrationEvent.Payload));
+            return Task.CompletedTask;
+        });
+    }
+
     /// <summary>A subscription of <typeparamref name="THandler"/> to <typeparamref name="TEvent"/>.</summary>
     public static EventSubscription For<TContext, TEvent, THandler>()
         where TContext : ServiceDbContext
