@@ -49,6 +49,7 @@ public static class PlatformDefaults
             health.Services.Map(LivenessService, check => check.Tags.Contains("live"));
         });
 
+        UnicodeText.EnsureNormalizationWorks();
         builder.Services.TryAddSingleton(TimeProvider.System);
         SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment);
         builder.Services.TryAddSingleton<SecretKeys>();
