@@ -237,6 +237,11 @@ public abstract class DirectoryRulesTests(ReferralNetFixture fixture) : Director
         await InDatabase(db => db.Members.Where(m => m.Id == adminId).ExecuteUpdateAsync(set => set.SetProperty(m => m.EndAt, left)));
 
         await FailsWith(StatusCode.PermissionDenied, () => Directory.AppointOrgAdminAsync(request, other.Admin).ResponseAsync);
+        await FailsWith(StatusCode.PermissionDenied, () => Directory.UpdateMemberAsync(new UpdateMemberRequest
+        {
+            Member = new Member { Id = professional.Id, Etag = professional.Etag, Role = MemberRole.OrgAdmin },
+            UpdateMask = new FieldMask { Paths = { "role" } },
+        }, networkAdmin).ResponseAsync);
         await FailsWith(StatusCode.NotFound, () => Directory.AppointOrgAdminAsync(
             new AppointOrgAdminRequest { OrganizationId = organization.Organization.Id, MemberId = stranger.Id }, networkAdmin).ResponseAsync);
         var promoted = (await Directory.AppointOrgAdminAsync(request, networkAdmin)).Member;
