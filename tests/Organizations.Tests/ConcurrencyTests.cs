@@ -133,25 +133,8 @@ public abstract class ConcurrencyTests(ReferralNetFixture fixture) : DirectoryTe
     }
 
     /// <summary>Starts every racer at once and returns each one's failure code (null for a success).</summary>
-    private static async Task<StatusCode?[]> RaceAsync<T>(Func<int, Task<T>> racer)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var racers = Enumerable.Range(0, Racers).Select(async i =>
-        {
-            await start.Task;
-            try
-            {
-                await racer(i);
-                return (StatusCode?)null;
-            }
-            catch (RpcException e)
-            {
-                return e.StatusCode;
-            }
-        }).ToList();
-        start.SetResult();
-        return await Task.WhenAll(racers);
-    }
+    private static async Task<StatusCode?[]> RaceAsync<T>(Func<int, Task<T>> racer) =>
+        [.. (await RaceAsync(Racers, racer)).Select(o => o.Error?.StatusCode)];
 
     /// <summary>A write and an audited read must both answer well within their deadline.</summary>
     private async Task StillAnswersAsync(TestOrganization organization)

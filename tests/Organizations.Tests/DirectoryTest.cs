@@ -120,6 +120,37 @@ public abstract class DirectoryTest(ReferralNetFixture fixture) : IDisposable
         Assert.Contains(field, badRequest.FieldViolations.Select(v => v.Field));
     }
 
+    /// <summary>Runs <paramref name="call"/>, which must fail with <paramref name="code"/> and the ErrorInfo <paramref name="reason"/>.</summary>
+    protected static async Task<RpcException> FailsWith(StatusCode code, string reason, Func<Task> call)
+    {
+        var error = await FailsWith(code, call);
+        Assert.Equal(reason, Reason(error));
+        return error;
+    }
+
+    /// <summary>The machine-readable reason of a refusal (google.rpc.ErrorInfo).</summary>
+    protected static string Reason(RpcException error) => error.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason;
+
+    /// <summary>Starts <paramref name="racers"/> calls at the same moment and returns each one's result or gRPC failure.</summary>
+    protected static async Task<Outcome<T>[]> RaceAsync<T>(int racers, Func<int, Task<T>> racer)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = Enumerable.Range(0, racers).Select(async i =>
+        {
+            await start.Task;
+            try
+            {
+                return new Outcome<T>(await racer(i), null);
+            }
+            catch (RpcException e)
+            {
+                return new Outcome<T>(default, e);
+            }
+        }).ToList();
+        start.SetResult();
+        return await Task.WhenAll(calls);
+    }
+
     /// <summary>Reads the directory's own database the way the service does.</summary>
     protected async Task<T> InDatabase<T>(Func<OrganizationsDbContext, Task<T>> query)
     {
@@ -161,6 +192,9 @@ public abstract class DirectoryTest(ReferralNetFixture fixture) : IDisposable
     private static MemberStanding Standing(Member member) =>
         new(member.Id, member.OrganizationId, (Role)member.Role, true);
 }
+
+/// <summary>What one racing call got: its result, or its failure.</summary>
+public sealed record Outcome<T>(T? Result, RpcException? Error);
 
 /// <summary>An organization made for one test, with its org-admin's call options.</summary>
 public sealed record TestOrganization(Organization Organization, Member AdminMember, CallOptions Admin);

@@ -156,8 +156,6 @@ public abstract class HostileClientTests(ReferralNetFixture fixture) : Directory
         await FailsWith(StatusCode.PermissionDenied, () => Directory.CreateServiceAsync(request, other.Admin).ResponseAsync);
     }
 
-    private static string Reason(RpcException error) => error.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason;
-
     private static string Base64Url(string json) =>
         Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -8,6 +8,7 @@ using ReferralNet.Organizations.Events;
 using ReferralNet.Platform.Api;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Errors;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Persistence;
 using Proto = ReferralNet.Contracts.V1;
@@ -30,6 +31,7 @@ public sealed class OrganizationsEndpoint(
     IValidator<Proto.Member> memberRules) : Proto.OrganizationsService.OrganizationsServiceBase
 {
     private const string Administration = "directory-administration";
+    private const string Appointment = "org-admin-appointment-by-network-admin";
     private const string PublicDirectory = "directory data (organizations and services) is public to the network and holds no personal data";
     private static readonly string[] OrganizationChangeable = ["name", "kind", "description", "website", "email", "phone", "neighbourhoods"];
     private static readonly string[] ServiceChangeable = ["name", "description", "life_domains", "eligibility", "languages", "capacity", "acknowledgement_deadline", "active_from", "active_until"];
@@ -42,7 +44,7 @@ public sealed class OrganizationsEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.NetworkAdmin);
         var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
+        var response = await TakingEmailAsync("first_admin.email", () => db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             var organization = new Organization(request.Organization.ToDetails(), now);
             db.Organizations.Add(organization);
@@ -51,13 +53,13 @@ public sealed class OrganizationsEndpoint(
             if (request.FirstAdmin is { } first)
             {
                 await EnsureEmailFreeAsync(first.Email, "first_admin.email", context.CancellationToken);
-                admin = new Member(organization, new MemberDetails(first.DisplayName.Trim(), first.Email, Role.OrgAdmin, "", [.. first.Languages]), now, now);
+                admin = new Member(organization, first.ToDetails(), now, now);
                 db.Members.Add(admin);
                 db.AddEvent(admin.ChangedEvent(now), now);
             }
 
             return new Proto.CreateOrganizationResponse { Organization = organization.ToProto(), FirstAdmin = admin?.ToProto(now) };
-        }, created => created.Organization.Id);
+        }, created => created.Organization.Id));
         memberships.ApplySaved(db);
         return response;
     }
@@ -124,30 +126,35 @@ public sealed class OrganizationsEndpoint(
     {
         Caller.Of(context).RequireRole(Role.NetworkAdmin);
         audit.Subject(request.Id);
-        var organization = await FindOrganizationAsync(request.Id, context.CancellationToken, tracked: true);
-        organization.EnsureVersion(request.Etag, "organization");
-        var now = time.GetUtcNow();
-        organization.Deactivate(now);
-        db.AddEvent(organization.ChangedEvent(), now);
-
-        // Its services stop taking referrals and its members' tokens stop working, in the same transaction.
-        var services = await db.Services.Where(s => s.OrganizationId == organization.Id).Where(Service.NotEndedAt(now)).ToListAsync(context.CancellationToken);
-        foreach (var service in services)
+        var cancellationToken = context.CancellationToken;
+        var deactivated = await db.WithOrganizationLockedAsync(request.Id, async organization =>
         {
-            service.Deactivate(now);
-            db.AddEvent(service.ChangedEvent(now), now);
-        }
+            organization.EnsureVersion(request.Etag, "organization");
+            var now = time.GetUtcNow();
+            organization.Deactivate(now);
+            db.AddEvent(organization.ChangedEvent(), now);
 
-        var members = await db.Members.Where(m => m.OrganizationId == organization.Id).Where(Member.NotEndedAt(now)).ToListAsync(context.CancellationToken);
-        foreach (var member in members)
-        {
-            member.EndWithOrganization(now);
-            db.AddEvent(member.ChangedEvent(now), now);
-        }
+            // Its services stop taking referrals and its members' tokens stop working, in the same transaction. Under the
+            // lock, every service and member created before is seen here, and none can be created after.
+            var services = await db.Services.Where(s => s.OrganizationId == organization.Id).Where(Service.NotEndedAt(now)).ToListAsync(cancellationToken);
+            foreach (var service in services)
+            {
+                service.Deactivate(now);
+                db.AddEvent(service.ChangedEvent(now), now);
+            }
 
-        await db.SaveChangesAsync(context.CancellationToken);
+            var members = await db.Members.Where(m => m.OrganizationId == organization.Id).Where(Member.NotEndedAt(now)).ToListAsync(cancellationToken);
+            foreach (var member in members)
+            {
+                member.EndWithOrganization(now);
+                db.AddEvent(member.ChangedEvent(now), now);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return organization;
+        }, cancellationToken);
         memberships.ApplySaved(db);
-        return new Proto.DeactivateOrganizationResponse { Organization = organization.ToProto() };
+        return new Proto.DeactivateOrganizationResponse { Organization = deactivated.ToProto() };
     }
 
     /// <inheritdoc />
@@ -155,16 +162,18 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.CreateServiceResponse> CreateService(Proto.CreateServiceRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
-        var organization = await FindOrganizationAsync(request.Service.OrganizationId, context.CancellationToken);
-        caller.RequireAdminOf(organization.Id);
-        var now = time.GetUtcNow();
-        return await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
+        return await db.WithOrganizationLockedAsync(request.Service.OrganizationId, organization =>
         {
-            var service = new Service(organization, request.Service.ToDetails(now), now);
-            db.Services.Add(service);
-            db.AddEvent(service.ChangedEvent(now), now);
-            return Task.FromResult(new Proto.CreateServiceResponse { Service = service.ToProto(now) });
-        }, created => created.Service.Id);
+            caller.RequireAdminOf(organization.Id);
+            var now = time.GetUtcNow();
+            return db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
+            {
+                var service = new Service(organization, request.Service.ToDetails(now), now);
+                db.Services.Add(service);
+                db.AddEvent(service.ChangedEvent(now), now);
+                return Task.FromResult(new Proto.CreateServiceResponse { Service = service.ToProto(now) });
+            }, created => created.Service.Id);
+        }, context.CancellationToken);
     }
 
     /// <inheritdoc />
@@ -208,10 +217,15 @@ public sealed class OrganizationsEndpoint(
         var now = time.GetUtcNow();
         var merged = ProtoValues.MergeUpdate(service.ToProto(now), request.Service, request.UpdateMask, ServiceChangeable);
         serviceRules.EnsureValid(merged, "service");
-        service.Change(merged.ToDetails(now), now);
-        db.AddEvent(service.ChangedEvent(now), now);
-        await db.SaveChangesAsync(context.CancellationToken);
-        return new Proto.UpdateServiceResponse { Service = service.ToProto(now) };
+
+        // Under the organization's lock: a change can bring an ended service back, which a deactivation must not miss.
+        return await db.WithOrganizationLockedAsync(service.OrganizationId, async organization =>
+        {
+            service.Change(organization, merged.ToDetails(now), now);
+            db.AddEvent(service.ChangedEvent(now), now);
+            await db.SaveChangesAsync(context.CancellationToken);
+            return new Proto.UpdateServiceResponse { Service = service.ToProto(now) };
+        }, context.CancellationToken);
     }
 
     /// <inheritdoc />
@@ -235,22 +249,19 @@ public sealed class OrganizationsEndpoint(
     public override async Task<Proto.CreateMemberResponse> CreateMember(Proto.CreateMemberRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
-        var organization = await FindOrganizationAsync(request.Member.OrganizationId, context.CancellationToken);
-        caller.RequireAdminOf(organization.Id);
-        var now = time.GetUtcNow();
-        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
+        var response = await TakingEmailAsync("member.email", () => db.WithOrganizationLockedAsync(request.Member.OrganizationId, organization =>
         {
-            await EnsureEmailFreeAsync(request.Member.Email, "member.email", context.CancellationToken);
-            var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToInstant() ?? now, now);
-            if (request.Member.EndTime is { } end)
+            caller.RequireAdminOf(organization.Id);
+            var now = time.GetUtcNow();
+            return db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
             {
-                member.End(end.ToInstant(), now);
-            }
-
-            db.Members.Add(member);
-            db.AddEvent(member.ChangedEvent(now), now);
-            return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
-        }, created => created.Member.Id);
+                await EnsureEmailFreeAsync(request.Member.Email, "member.email", context.CancellationToken);
+                var member = new Member(organization, request.Member.ToDetails(), request.Member.StartTime?.ToInstant() ?? now, now, request.Member.EndTime?.ToInstant());
+                db.Members.Add(member);
+                db.AddEvent(member.ChangedEvent(now), now);
+                return new Proto.CreateMemberResponse { Member = member.ToProto(now) };
+            }, created => created.Member.Id);
+        }, context.CancellationToken));
         memberships.ApplySaved(db);
         return response;
     }
@@ -310,12 +321,16 @@ public sealed class OrganizationsEndpoint(
             await EnsureEmailFreeAsync(merged.Email, "member.email", context.CancellationToken);
         }
 
-        var organization = await FindOrganizationAsync(member.OrganizationId, context.CancellationToken);
-        member.Change(organization, merged.ToDetails(), now);
-        db.AddEvent(member.ChangedEvent(now), now);
-        await db.SaveChangesAsync(context.CancellationToken);
+        // Under the organization's lock, so that two org-admins demoting each other cannot both succeed.
+        var response = await TakingEmailAsync("member.email", () => db.WithOrganizationLockedAsync(member.OrganizationId, async organization =>
+        {
+            member.Change(organization, merged.ToDetails(), await db.AdministratorsAsync(organization.Id, now, context.CancellationToken), now);
+            db.AddEvent(member.ChangedEvent(now), now);
+            await db.SaveChangesAsync(context.CancellationToken);
+            return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
+        }, context.CancellationToken));
         memberships.ApplySaved(db);
-        return new Proto.UpdateMemberResponse { Member = member.ToProto(now) };
+        return response;
     }
 
     /// <inheritdoc />
@@ -326,12 +341,61 @@ public sealed class OrganizationsEndpoint(
         var member = await FindVisibleMemberAsync(caller, request.Id, context.CancellationToken, tracked: true);
         caller.RequireAdminOf(member.OrganizationId);
         member.EnsureVersion(request.Etag, "member");
-        var now = time.GetUtcNow();
-        member.End(request.EndTime?.ToInstant() ?? now, now);
-        db.AddEvent(member.ChangedEvent(now), now);
-        await db.SaveChangesAsync(context.CancellationToken);
+
+        // Under the organization's lock, so that two org-admins ending each other cannot both succeed.
+        var response = await db.WithOrganizationLockedAsync(member.OrganizationId, async organization =>
+        {
+            var now = time.GetUtcNow();
+            member.End(request.EndTime?.ToInstant() ?? now, await db.AdministratorsAsync(organization.Id, now, context.CancellationToken), now);
+            db.AddEvent(member.ChangedEvent(now), now);
+            await db.SaveChangesAsync(context.CancellationToken);
+            return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
+        }, context.CancellationToken);
         memberships.ApplySaved(db);
-        return new Proto.DeactivateMemberResponse { Member = member.ToProto(now) };
+        return response;
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "member", Appointment)]
+    public override async Task<Proto.AppointOrgAdminResponse> AppointOrgAdmin(Proto.AppointOrgAdminRequest request, ServerCallContext context)
+    {
+        // The one way a network administrator changes the members of another organization: appointing its org-admin when
+        // it has none left. The trail records it under its own action and purpose.
+        var caller = Caller.Of(context);
+        caller.RequireRole(Role.NetworkAdmin);
+        var appointsMember = request.AppointeeCase == Proto.AppointOrgAdminRequest.AppointeeOneofCase.MemberId;
+        if (appointsMember)
+        {
+            audit.Subject(request.MemberId);
+        }
+
+        var cancellationToken = context.CancellationToken;
+        var response = await TakingEmailAsync("new_member.email", () => db.WithOrganizationLockedAsync(request.OrganizationId, organization =>
+        {
+            var now = time.GetUtcNow();
+            return db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
+            {
+                var administrators = await db.AdministratorsAsync(organization.Id, now, cancellationToken);
+                Member member;
+                if (appointsMember)
+                {
+                    member = await db.Members.FirstOrDefaultAsync(m => m.Id == request.MemberId && m.OrganizationId == organization.Id, cancellationToken)
+                        ?? throw new NotFoundException("Member", request.MemberId);
+                    member.AppointOrgAdmin(organization, administrators, now);
+                }
+                else
+                {
+                    await EnsureEmailFreeAsync(request.NewMember.Email, "new_member.email", cancellationToken);
+                    member = Member.AppointedOrgAdmin(organization, administrators, request.NewMember.ToDetails(), now);
+                    db.Members.Add(member);
+                }
+
+                db.AddEvent(member.ChangedEvent(now), now);
+                return new Proto.AppointOrgAdminResponse { Member = member.ToProto(now) };
+            }, created => created.Member.Id);
+        }, cancellationToken));
+        memberships.ApplySaved(db);
+        return response;
     }
 
     /// <inheritdoc />
@@ -414,14 +478,34 @@ public sealed class OrganizationsEndpoint(
         return await members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Member", id);
     }
 
+    // E-mail addresses are unique in the whole network (they sign in), so a taken one is refused whoever holds it. The
+    // answer is the same for an address of the caller's own organization and of any other, active or ended: it names
+    // no organization and no member, and tells nothing the caller could not learn by trying the address.
     private async Task EnsureEmailFreeAsync(string email, string field, CancellationToken cancellationToken)
     {
         var normalized = Member.NormalizeEmail(email);
         if (await db.Members.AnyAsync(m => m.Email == normalized, cancellationToken))
         {
-            throw new AlreadyExistsException("EMAIL_TAKEN", $"{field}: a member with this e-mail address exists already.");
+            throw EmailTaken(field);
         }
     }
+
+    // Two calls taking one address at the same moment both pass the check above; the unique index refuses the later one
+    // at save time, and it gets the same answer as if it had come second.
+    private static async Task<T> TakingEmailAsync<T>(string field, Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (DbUpdateException e) when (ErrorMapping.IsUniqueViolation(e))
+        {
+            throw EmailTaken(field);
+        }
+    }
+
+    private static AlreadyExistsException EmailTaken(string field) =>
+        new("EMAIL_TAKEN", $"{field}: this e-mail address is already in use in the network.");
 
     private static async Task<(List<T> Items, bool More)> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken)
         where T : VersionedEntity

@@ -99,6 +99,9 @@ internal static class ProtoMapping
         member.Profession.Trim(),
         [.. member.Languages]);
 
+    public static MemberDetails ToDetails(this Proto.FirstAdmin admin) =>
+        new(admin.DisplayName.Trim(), admin.Email.Trim(), Role.OrgAdmin, "", [.. admin.Languages]);
+
     private static Proto.Eligibility WithoutUnsetAges(this Proto.Eligibility eligibility, int? minAge, int? maxAge)
     {
         if (minAge is null)

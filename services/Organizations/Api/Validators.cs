@@ -15,6 +15,18 @@ internal static class Rules
     public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().WithMessage("is required").MaximumLength(MaxIdLength);
 
+    // A name people read: required, nothing hidden in it, and short enough in the form it is stored in (NFC can grow a
+    // string, so the stored form is measured, not the input).
+    public static IRuleBuilderOptions<T, string> Name<T>(this IRuleBuilder<T, string> rule, int maxLength = 200) =>
+        rule.NotEmpty().WithMessage("is required").VisibleText()
+            .Must(name => UnicodeText.Normalize(name).Length <= maxLength).WithMessage($"must be at most {maxLength} characters");
+
+    // An e-mail address, checked in the folded form it is stored and compared in.
+    public static IRuleBuilderOptions<T, string> Email<T>(this IRuleBuilder<T, string> rule) =>
+        rule.VisibleText()
+            .Must(email => Domain.Member.IsEmailAddress(Domain.Member.NormalizeEmail(email))).WithMessage("must be an e-mail address such as 'name@organization.nl'")
+            .Must(email => Domain.Member.NormalizeEmail(email).Length <= 254).WithMessage("must be at most 254 characters");
+
     public static void Codes<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string>>> list, Func<string?, bool> isValid, string example)
     {
         validator.RuleFor(list).Must(items => items.Count() <= MaxListItems).WithMessage($"must have at most {MaxListItems} items");
@@ -33,11 +45,11 @@ internal sealed class OrganizationValidator : RequestValidator<Proto.Organizatio
 {
     public OrganizationValidator()
     {
-        RuleFor(o => o.Name).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(o => o.Name).Name();
         RuleFor(o => o.Kind).Must(Rules.IsDefined).WithMessage("must be a defined organization kind");
         RuleFor(o => o.Description).MaximumLength(2000);
         RuleFor(o => o.Website).MaximumLength(300).Must(Rules.IsHttpUrl).When(o => o.Website.Length > 0).WithMessage("must be an absolute http(s) URL");
-        RuleFor(o => o.Email).MaximumLength(254).EmailAddress().When(o => o.Email.Length > 0);
+        RuleFor(o => o.Email).Email().When(o => o.Email.Length > 0);
         RuleFor(o => o.Phone).Matches(@"^\+?[0-9 ()\-]{6,40}$").When(o => o.Phone.Length > 0).WithMessage("must be a phone number: digits, spaces and + - ( )");
         this.Codes(o => o.Neighbourhoods, Platform.Domain.Codes.IsSlug, "moerwijk");
     }
@@ -47,8 +59,8 @@ internal sealed class FirstAdminValidator : RequestValidator<Proto.FirstAdmin>
 {
     public FirstAdminValidator()
     {
-        RuleFor(a => a.DisplayName).NotEmpty().WithMessage("is required").MaximumLength(200);
-        RuleFor(a => a.Email).NotEmpty().WithMessage("is required").MaximumLength(254).EmailAddress();
+        RuleFor(a => a.DisplayName).Name();
+        RuleFor(a => a.Email).NotEmpty().WithMessage("is required").Email();
         this.Codes(a => a.Languages, Platform.Domain.Codes.IsLanguage, "nl");
     }
 }
@@ -58,7 +70,7 @@ internal sealed class ServiceValidator : RequestValidator<Proto.Service>
     public ServiceValidator()
     {
         RuleFor(s => s.OrganizationId).Id();
-        RuleFor(s => s.Name).NotEmpty().WithMessage("is required").MaximumLength(200);
+        RuleFor(s => s.Name).Name();
         RuleFor(s => s.Description).MaximumLength(2000);
         RuleFor(s => s.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
         RuleForEach(s => s.LifeDomains).Must(Rules.IsDefined).WithMessage("must be a defined life domain");
@@ -96,8 +108,8 @@ internal sealed class MemberValidator : RequestValidator<Proto.Member>
     public MemberValidator()
     {
         RuleFor(m => m.OrganizationId).Id();
-        RuleFor(m => m.DisplayName).NotEmpty().WithMessage("is required").MaximumLength(200);
-        RuleFor(m => m.Email).NotEmpty().WithMessage("is required").MaximumLength(254).EmailAddress();
+        RuleFor(m => m.DisplayName).Name();
+        RuleFor(m => m.Email).NotEmpty().WithMessage("is required").Email();
         RuleFor(m => m.Role).Must(Rules.IsDefined).WithMessage("must be a defined member role");
         RuleFor(m => m.Profession).NotEmpty().When(m => m.Role == Proto.MemberRole.Professional).WithMessage("is required for professionals");
         RuleFor(m => m.Profession).Must(Platform.Domain.Codes.IsSlug).When(m => m.Profession.Length > 0).WithMessage("must be a lowercase code such as 'social-worker'");
@@ -225,6 +237,18 @@ internal sealed class DeactivateMemberRequestValidator : RequestValidator<Proto.
     {
         RuleFor(r => r.Id).Id();
         RuleFor(r => r.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class AppointOrgAdminRequestValidator : RequestValidator<Proto.AppointOrgAdminRequest>
+{
+    public AppointOrgAdminRequestValidator()
+    {
+        RuleFor(r => r.OrganizationId).Id();
+        RuleFor(r => r.MemberId).NotEmpty().WithMessage("is required unless new_member names a new member").MaximumLength(Rules.MaxIdLength)
+            .When(r => r.AppointeeCase != Proto.AppointOrgAdminRequest.AppointeeOneofCase.NewMember);
+        RuleFor(r => r.NewMember).SetValidator(new FirstAdminValidator()).When(r => r.NewMember is not null);
+        RuleFor(r => r.RequestId).MaximumLength(128);
     }
 }
 

@@ -22,21 +22,30 @@ public sealed class BootstrapOptions
 }
 
 /// <summary>
-/// Creates the network office and its first network administrator when the directory has none, so a new
-/// installation can be administered at all. Idempotent.
+/// Creates the network office and a network administrator when the directory has no active one, so a new installation
+/// can be administered at all, and one whose last network administrator left (a planned departure that passed) can be
+/// again. Idempotent.
 /// </summary>
 internal static class NetworkOffice
 {
     public static async Task EnsureAsync(OrganizationsDbContext db, BootstrapOptions options, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
     {
-        if (await db.Members.AnyAsync(m => m.Role == MemberRole.NetworkAdmin, cancellationToken))
+        if (await db.Members.Where(m => m.Role == MemberRole.NetworkAdmin).Where(Member.ActiveAt(now)).AnyAsync(cancellationToken))
         {
             return;
         }
 
         if (string.IsNullOrWhiteSpace(options.NetworkAdminEmail))
         {
-            logger.LogWarning("The directory has no network administrator; set {Key} to create one", $"{BootstrapOptions.Section}:NetworkAdminEmail");
+            logger.LogWarning("The directory has no active network administrator; set {Key} to create one", $"{BootstrapOptions.Section}:NetworkAdminEmail");
+            return;
+        }
+
+        var email = Member.NormalizeEmail(options.NetworkAdminEmail);
+        if (await db.Members.AnyAsync(m => m.Email == email, cancellationToken))
+        {
+            logger.LogWarning("The directory has no active network administrator and {Key} names an existing member; set it to a new address to create one",
+                $"{BootstrapOptions.Section}:NetworkAdminEmail");
             return;
         }
 

@@ -1,4 +1,5 @@
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Validation;
 
 namespace ReferralNet.Organizations.Domain;
 
@@ -139,11 +140,11 @@ public sealed class Organization : VersionedEntity
 
     private void Apply(OrganizationDetails details)
     {
-        Name = details.Name;
+        Name = UnicodeText.Normalize(details.Name);
         Kind = details.Kind;
         Description = details.Description;
         Website = details.Website;
-        Email = details.Email;
+        Email = UnicodeText.Fold(details.Email);
         Phone = details.Phone;
         Neighbourhoods = [.. details.Neighbourhoods.Distinct()];
     }

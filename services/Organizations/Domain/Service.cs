@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Validation;
 
 namespace ReferralNet.Organizations.Domain;
 
@@ -143,9 +144,17 @@ public sealed class Service : VersionedEntity
     public static Expression<Func<Service, bool>> NotEndedAt(DateTimeOffset now) =>
         s => s.ActiveUntil == null || s.ActiveUntil > now;
 
-    /// <summary>Changes the service; extending the active period of an ended service brings it back.</summary>
-    public void Change(ServiceDetails details, DateTimeOffset now)
+    /// <summary>
+    /// Changes the service; extending the active period of an ended service brings it back, so the services of a
+    /// deactivated organization cannot be changed (it has none active, and none comes back).
+    /// </summary>
+    public void Change(Organization organization, ServiceDetails details, DateTimeOffset now)
     {
+        if (!organization.IsActive)
+        {
+            throw new DomainRuleException("ORGANIZATION_DEACTIVATED", "The services of a deactivated organization cannot be changed.");
+        }
+
         Apply(details);
         Touch(now);
     }
@@ -191,7 +200,7 @@ public sealed class Service : VersionedEntity
             throw new DomainRuleException("CAPACITY_OR_DEADLINE_OUT_OF_RANGE", "Capacity must not be negative and the acknowledgement deadline must lie between one hour and 90 days.");
         }
 
-        Name = details.Name;
+        Name = UnicodeText.Normalize(details.Name);
         Description = details.Description;
         _lifeDomains.RemoveAll(d => !details.LifeDomains.Contains(d.Domain));
         foreach (var domain in details.LifeDomains.Distinct().Where(d => _lifeDomains.TrueForAll(existing => existing.Domain != d)))

@@ -30,8 +30,18 @@ public static class PlatformDefaults
         builder.Services.Configure<PersistenceOptions>(builder.Configuration.GetSection(PersistenceOptions.Section));
         builder.Services.Configure<AuditOptions>(builder.Configuration.GetSection(AuditOptions.Section));
 
-        // gRPC over cleartext HTTP/2 (prior knowledge); TLS ends at the ingress or the Dapr sidecar.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC over cleartext HTTP/2 (prior knowledge); TLS ends at the ingress or the Dapr sidecar.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+
+            // Kestrel measures the request-body data rate of HTTP/2 per connection, and a connection below it is aborted
+            // with every call on it: one stream whose body arrives slowly or not at all would reset the calls that share its
+            // connection. grpc-dotnet turns the limit off for its streaming calls and recommends no minimum for gRPC
+            // (grpc/grpc-dotnet#15, dotnet/aspnetcore#7635). A stream that never sends holds only itself, until its client's
+            // deadline cancels it; a connection holds at most Http2.MaxStreamsPerConnection (100) of them.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+        });
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -50,6 +60,7 @@ public static class PlatformDefaults
             health.Services.Map(LivenessService, check => check.Tags.Contains("live"));
         });
 
+        UnicodeText.EnsureNormalizationWorks();
         builder.Services.TryAddSingleton(TimeProvider.System);
         SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment);
         builder.Services.TryAddSingleton<SecretKeys>();
