@@ -30,6 +30,25 @@ public static class ErrorMapping
     /// <summary>The longest field path or description echoed back (they may quote client input).</summary>
     public const int MaxEchoedLength = 200;
 
+    /// <summary>
+    /// Answers a call before grpc-dotnet runs it, with a trailers-only gRPC status (the status in the headers of an empty
+    /// HTTP 200) carrying an ErrorInfo <paramref name="reason"/>; the connection and its other calls go on.
+    /// </summary>
+    public static void WriteTrailersOnly(Microsoft.AspNetCore.Http.HttpResponse response, Code code, string reason, string message)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
+        };
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(status));
+    }
+
     /// <summary>The status (with rich details where there are some) for <paramref name="exception"/>.</summary>
     public static RpcException ToStatus(Exception exception) => exception switch
     {

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using ReferralNet.Platform.Errors;
@@ -78,7 +76,7 @@ internal sealed class RequestPrefetch(RequestDelegate next, ILogger<RequestPrefe
         if (fault is not null)
         {
             logger.LogInformation("{Path}: malformed request message refused: {Fault}", context.Request.Path, fault);
-            RefuseMalformed(context.Response, fault);
+            ErrorMapping.WriteTrailersOnly(context.Response, Google.Rpc.Code.InvalidArgument, "MALFORMED_MESSAGE", $"The request is not one well-formed gRPC message: {fault}.");
             return;
         }
 
@@ -119,22 +117,5 @@ internal sealed class RequestPrefetch(RequestDelegate next, ILogger<RequestPrefe
             : body.Length < FrameHeaderSize + length ? "the request ended before its message did"
             : body.Length > FrameHeaderSize + length ? "the request carries data after its one message"
             : null;
-    }
-
-    // A trailers-only gRPC response: the status in the headers, no body; the connection and its other calls go on.
-    private static void RefuseMalformed(HttpResponse response, string fault)
-    {
-        var message = $"The request is not one well-formed gRPC message: {fault}.";
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.InvalidArgument,
-            Message = message,
-            Details = { Any.Pack(new Google.Rpc.ErrorInfo { Reason = "MALFORMED_MESSAGE", Domain = ErrorMapping.Domain }) },
-        };
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = message;
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
     }
 }

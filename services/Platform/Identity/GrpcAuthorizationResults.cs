@@ -1,5 +1,3 @@
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -24,18 +22,7 @@ public sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultHan
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }
 
-        // A trailers-only gRPC response: the status travels in the headers of an empty HTTP 200 answer.
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Code.Unavailable,
-            Message = unavailable.Message,
-            Details = { Any.Pack(new ErrorInfo { Reason = "MEMBERSHIP_UNAVAILABLE", Domain = ErrorMapping.Domain }) },
-        };
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/grpc";
-        context.Response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
-        context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        ErrorMapping.WriteTrailersOnly(context.Response, Code.Unavailable, "MEMBERSHIP_UNAVAILABLE", unavailable.Message);
         return Task.CompletedTask;
     }
 }
