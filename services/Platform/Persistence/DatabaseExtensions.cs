@@ -27,7 +27,6 @@ public static class DatabaseExtensions
     {
         var options = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
         var connectionString = configuration.GetConnectionString(service);
-        services.TryAddSingleton<OutboxSignals>();
 
         var sqliteConnection = connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}";
         if (options.Provider == DatabaseProvider.Sqlite)
@@ -80,7 +79,7 @@ public static class DatabaseExtensions
 
         services.AddSingleton<AuditTrail<TContext>>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditTrail<TContext>>());
-        services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddOutbox<TContext>(service);
         services.AddHostedService<Retention<TContext>>();
         services.AddHealthChecks().AddDbContextCheck<TContext>($"{service}-database", tags: [service, "ready"]);
         return services;
