@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Options;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Platform.Messaging;
 
@@ -286,6 +287,17 @@ public sealed class MessagingTests : IAsyncLifetime
         var publishedCount = Assert.Single(published.GetMeasurementSnapshot());
         Assert.Equal(3, publishedCount.Value);
         Assert.Equal("platform-test", publishedCount.Tags["service"]);
+    }
+
+    [Theory]
+    [InlineData("LeaseDuration", "00:00:30")]
+    [InlineData("MaxAttempts", "0")]
+    public async Task Outbox_options_that_cannot_work_stop_the_host_at_start(string option, string value)
+    {
+        await using var host = new PlatformHost(settings: new Dictionary<string, string?> { [$"ReferralNet:Outbox:{option}"] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.App.StartAsync());
+        Assert.Contains(option, error.Message);
     }
 
     [Fact]

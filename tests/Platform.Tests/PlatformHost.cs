@@ -183,7 +183,11 @@ public sealed class PlatformHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
+        if (App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
+        {
+            await App.StopAsync();
+        }
+
         App.Dispose();
         await Task.Yield();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -17,8 +17,8 @@ namespace ReferralNet.Platform.Messaging;
 /// SQLite has one writer) and passes it by. Holding rows by lease rather than by an open transaction with
 /// <c>FOR UPDATE SKIP LOCKED</c> keeps no transaction open while the bus works (on SQLite that transaction would stall
 /// every write of the process), needs no provider-specific SQL, and still hands a dead dispatcher's rows on: when its
-/// lease expires another dispatcher takes them. The price is that a dispatcher that loses a race waits for the winner's
-/// short UPDATE instead of skipping the row.
+/// lease expires another dispatcher takes them. The price: a dispatcher that loses a race waits for the winner's short
+/// UPDATE instead of skipping ahead, and may come away empty until its next wake-up while the winner drains the rows.
 /// </para>
 /// <para>
 /// <b>Order.</b> Rows carry a database-generated <see cref="OutboxMessage.Position"/>, and a claim takes only the head of
@@ -26,8 +26,8 @@ namespace ReferralNet.Platform.Messaging;
 /// later event of an aggregate is never published before or alongside an earlier one; different aggregates go in
 /// parallel, and a busy aggregate advances one event per round (rounds follow each other at once while work remains).
 /// Positions follow commit order per aggregate: SQLite has one writer, and on a server two transactions that raise
-/// events of one aggregate both change its row under its version check, so the later one reads (and inserts) only after
-/// the earlier one committed, or fails.
+/// events of one aggregate both change its row under its version check, so the second can only commit if it read that
+/// row after the first committed, and its positions, drawn after that read, are later.
 /// </para>
 /// <para>
 /// <b>Failures.</b> Every claim counts as an attempt, so a row whose publish kills its host runs out too. A failed row
@@ -111,7 +111,7 @@ public sealed class OutboxDispatcher<TContext>(
             await PublishAsync(db, claimed, cancellationToken);
         }
 
-        await ReportBacklogAsync(db, busy: claimed.Count >= _options.BatchSize, cancellationToken);
+        await ReportBacklogAsync(db, busy: claimed.Count > 0, cancellationToken);
         return claimed.Count;
     }
 
@@ -125,12 +125,12 @@ public sealed class OutboxDispatcher<TContext>(
             .OrderBy(m => m.Position)
             .Take(_options.BatchSize)
             .Select(m => m.Position);
-        await WriteAsync(db, token => Due(db, now).Where(m => heads.Contains(m.Position)).ExecuteUpdateAsync(
+        var claimed = await WriteAsync(db, token => Due(db, now).Where(m => heads.Contains(m.Position)).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.LeaseOwner, Owner)
                 .SetProperty(m => m.LeaseExpiresAt, leaseEnd)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1),
             token), cancellationToken);
-        return await Owned(db).AsNoTracking().OrderBy(m => m.Position).ToListAsync(cancellationToken);
+        return claimed == 0 ? [] : await Owned(db).AsNoTracking().OrderBy(m => m.Position).ToListAsync(cancellationToken);
     }
 
     private async Task PublishAsync(TContext db, List<OutboxMessage> claimed, CancellationToken cancellationToken)
@@ -234,7 +234,8 @@ public sealed class OutboxDispatcher<TContext>(
         }
     }
 
-    // The gauges read this report; while a backlog drains in full batches, it is refreshed at most once a second.
+    // The gauges read this report. While rows flow it is refreshed at most once a second; the empty round that ends
+    // every drain refreshes it at once.
     private async Task ReportBacklogAsync(TContext db, bool busy, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
