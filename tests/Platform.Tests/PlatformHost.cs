@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Secrets;
+using ReferralNet.Testing;
 
 namespace ReferralNet.Platform.Tests;
 
@@ -21,14 +23,33 @@ public sealed class Counter
     public int Value { get; set; }
 }
 
-/// <summary>Counts OrganizationChanged events into a row; throws while <see cref="FailuresLeft"/> is above zero.</summary>
-public sealed class CountingHandler : IIntegrationEventHandler<TestDbContext, OrganizationChanged>
+/// <summary>How a host's subscriber behaves: the next deliveries fail, a poisoned event always fails, or deliveries wait.</summary>
+public sealed class Subscriber
 {
-    public static int FailuresLeft;
+    /// <summary>The name that marks an event the subscriber can never take.</summary>
+    public const string Poison = "poison";
 
+    public int FailuresLeft;
+
+    /// <summary>While set, deliveries wait for it (a dispatcher stuck in a publish, as if its host had died).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Completes when a delivery starts waiting for <see cref="Hold"/>.</summary>
+    public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>Counts OrganizationChanged events into a row; fails as its host's <see cref="Subscriber"/> says.</summary>
+public sealed class CountingHandler(Subscriber subscriber) : IIntegrationEventHandler<TestDbContext, OrganizationChanged>
+{
     public async Task HandleAsync(TestDbContext db, OrganizationChanged integrationEvent, EventMetadata metadata, CancellationToken cancellationToken)
     {
-        if (Interlocked.Decrement(ref FailuresLeft) >= 0)
+        if (subscriber.Hold is { } hold)
+        {
+            subscriber.Holding.TrySetResult();
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        if (Interlocked.Decrement(ref subscriber.FailuresLeft) >= 0 || integrationEvent.Organization.Name == Subscriber.Poison)
         {
             throw new InvalidOperationException("The subscriber is down.");
         }
@@ -45,19 +66,84 @@ public sealed class CountingHandler : IIntegrationEventHandler<TestDbContext, Or
     }
 }
 
-/// <summary>The platform's registration of one service database, on a temporary SQLite file, hosted services not started.</summary>
+/// <summary>One event as the bus took it: which host published it, and the organization and version it carried.</summary>
+public sealed record Delivery(string Host, Guid EventId, string Aggregate, long Version);
+
+/// <summary>
+/// Every event the bus took, in the order it took them, across the hosts that share the log. It sits in front of the
+/// real in-process bus and records only publishes that bus completed; subscribers' inboxes hide duplicates, this does not.
+/// </summary>
+public sealed class DeliveryLog
+{
+    private readonly ConcurrentQueue<Delivery> _deliveries = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
+
+    public IEventBus Around(IEventBus bus, string host) => new RecordingBus(bus, host, this);
+
+    /// <summary>Waits until at least <paramref name="count"/> events were taken, or fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForAsync(int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (_deliveries.Count < count)
+        {
+            try
+            {
+                await _arrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{_deliveries.Count} of {count} events were published within {timeout}.");
+            }
+        }
+    }
+
+    private void Add(Delivery delivery)
+    {
+        _deliveries.Enqueue(delivery);
+        _arrived.Release();
+    }
+
+    private sealed class RecordingBus(IEventBus bus, string host, DeliveryLog log) : IEventBus
+    {
+        public async Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+        {
+            await bus.PublishAsync(integrationEvent, cancellationToken);
+            var change = OrganizationChanged.Parser.ParseFrom(integrationEvent.Payload);
+            log.Add(new Delivery(host, integrationEvent.Id, change.Organization.Id, change.Version));
+        }
+    }
+}
+
+/// <summary>
+/// The platform's registration of one service database, the way services register theirs, hosted services not started
+/// unless a test starts them. By default on a temporary SQLite file; hosts given one connection string share a database.
+/// </summary>
 public sealed class PlatformHost : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("referralnet-platform-").FullName;
 
-    public PlatformHost()
+    public PlatformHost(
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        string? connectionString = null,
+        DeliveryLog? deliveries = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string name = "host")
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        // Content root in the temporary folder: no appsettings file of the referenced server applies to this host.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory, EnvironmentName = "Testing" });
         builder.Configuration["ReferralNet:Database:DataDirectory"] = _directory;
+        builder.Configuration["ReferralNet:Database:Provider"] = provider.ToString();
+        builder.Configuration["ConnectionStrings:platform-test"] = connectionString;
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Logging.AddProvider(Errors);
+        Deliveries = deliveries ?? new DeliveryLog();
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.Configure<PersistenceOptions>(builder.Configuration.GetSection(PersistenceOptions.Section));
         builder.Services.AddSingleton<SecretKeys>();
-        builder.Services.AddSingleton<IEventBus, InProcessEventBus>();
+        builder.Services.AddSingleton(Subscriber);
+        builder.Services.AddSingleton(services => Deliveries.Around(ActivatorUtilities.CreateInstance<InProcessEventBus>(services), name));
         builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, CountingHandler>());
         builder.Services.AddTransient<CountingHandler>();
         builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test");
@@ -70,14 +156,41 @@ public sealed class PlatformHost : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
+    public Subscriber Subscriber { get; } = new();
+
+    /// <summary>Every event this host's bus took (shared with other hosts when they were given the same log).</summary>
+    public DeliveryLog Deliveries { get; }
+
+    /// <summary>What the host logged at Error level.</summary>
+    public ServerErrorLog Errors { get; } = new();
+
+    public OutboxDispatcher<TestDbContext> Dispatcher =>
+        App.Services.GetServices<IHostedService>().OfType<OutboxDispatcher<TestDbContext>>().Single();
+
+    /// <summary>The SQLite connection string of this host's database, for a second host on the same file.</summary>
+    public string SqliteConnectionString => $"Data Source={Path.Combine(_directory, "platform-test.db")}";
+
     public async Task<T> InDatabase<T>(Func<TestDbContext, Task<T>> work)
     {
         await using var scope = App.Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<TestDbContext>());
     }
 
+    /// <summary>Commits one OrganizationChanged event of <paramref name="organization"/> in its own transaction.</summary>
+    public Task<Guid> CommitEventAsync(string organization, long version, string name = "") => InDatabase(async db =>
+    {
+        db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = organization, Name = name }, Version = version }, Clock.GetUtcNow());
+        await db.SaveChangesAsync();
+        return db.ChangeTracker.Entries<OutboxMessage>().Single().Entity.Id;
+    });
+
     public async ValueTask DisposeAsync()
     {
+        if (App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
+        {
+            await App.StopAsync();
+        }
+
         App.Dispose();
         await Task.Yield();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

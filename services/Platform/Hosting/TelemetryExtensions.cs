@@ -3,13 +3,14 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ReferralNet.Platform.Messaging;
 
 namespace ReferralNet.Platform.Hosting;
 
 /// <summary>OpenTelemetry traces, metrics and logs; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
 public static class TelemetryExtensions
 {
-    /// <summary>Adds ASP.NET Core, gRPC client, HTTP, EF Core and runtime instrumentation.</summary>
+    /// <summary>Adds ASP.NET Core, gRPC client, HTTP, EF Core and runtime instrumentation, and the outbox's metrics.</summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -23,7 +24,8 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(OutboxMetrics.MeterName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = http => !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))

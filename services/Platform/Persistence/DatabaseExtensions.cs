@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Secrets;
@@ -27,7 +26,6 @@ public static class DatabaseExtensions
     {
         var options = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
         var connectionString = configuration.GetConnectionString(service);
-        services.TryAddSingleton<OutboxSignals>();
 
         var sqliteConnection = connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}";
         if (options.Provider == DatabaseProvider.Sqlite)
@@ -83,7 +81,7 @@ public static class DatabaseExtensions
         services.AddSingleton<IAuditVerifier>(provider => ActivatorUtilities.CreateInstance<AuditVerifier<TContext>>(provider, service));
         services.AddSingleton<AuditTrail<TContext>>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditTrail<TContext>>());
-        services.AddHostedService<OutboxDispatcher<TContext>>();
+        services.AddOutbox<TContext>(service);
         services.AddHostedService<Retention<TContext>>();
         services.AddHealthChecks().AddDbContextCheck<TContext>($"{service}-database", tags: [service, "ready"]);
         return services;

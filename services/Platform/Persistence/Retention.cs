@@ -5,7 +5,8 @@ namespace ReferralNet.Platform.Persistence;
 /// <summary>
 /// Deletes platform rows whose job is done, once an hour: published outbox rows after a week, idempotency records
 /// after a week (a client retries within minutes), inbox rows after 30 days (far beyond any redelivery).
-/// The audit trail is never deleted by the application (NEN 7513 keeps it at least five years).
+/// Dead-lettered events are kept until an operator has dealt with them: they are the only trace of a change that no
+/// subscriber has seen. The audit trail is never deleted by the application (NEN 7513 keeps it at least five years).
 /// </summary>
 public sealed class Retention<TContext>(IServiceProvider services, TimeProvider time, ILogger<Retention<TContext>> logger) : BackgroundService
     where TContext : ServiceDbContext
@@ -46,6 +47,7 @@ public sealed class Retention<TContext>(IServiceProvider services, TimeProvider 
         var published = now - PublishedEvents;
         var requests = now - RequestIds;
         var handled = now - HandledEvents;
+        // Only published rows: a dead-lettered row has no PublishedAt, whatever its age.
         await db.Outbox.Where(m => m.PublishedAt != null && m.PublishedAt < published).ExecuteDeleteAsync(cancellationToken);
         await db.ProcessedRequests.Where(r => r.CreatedAt < requests).ExecuteDeleteAsync(cancellationToken);
         await db.Inbox.Where(i => i.HandledAt < handled).ExecuteDeleteAsync(cancellationToken);

@@ -353,21 +353,41 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
 
             modelBuilder.Entity("ReferralNet.Platform.Messaging.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uniqueidentifier");
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Position"));
+
+                    b.Property<string>("Aggregate")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("DeadLetteredAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("EventType")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("datetimeoffset");
@@ -382,9 +402,14 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.HasKey("Id");
+                    b.HasKey("Position");
 
-                    b.HasIndex("PublishedAt", "NextAttemptAt");
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("PublishedAt", "DeadLetteredAt", "Position");
+
+                    b.HasIndex("PublishedAt", "DeadLetteredAt", "Aggregate", "Position");
 
                     b.ToTable("outbox", (string)null);
                 });

@@ -348,11 +348,19 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ReferralNet.Platform.Messaging.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Aggregate")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeadLetteredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EventType")
@@ -360,8 +368,18 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("NextAttemptAt")
@@ -377,9 +395,14 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.HasKey("Position");
 
-                    b.HasIndex("PublishedAt", "NextAttemptAt");
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("PublishedAt", "DeadLetteredAt", "Position");
+
+                    b.HasIndex("PublishedAt", "DeadLetteredAt", "Aggregate", "Position");
 
                     b.ToTable("outbox", (string)null);
                 });
