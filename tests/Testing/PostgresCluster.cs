@@ -77,13 +77,15 @@ public sealed class PostgresCluster
 
     private const string FolderPrefix = "referralnet-pg-";
 
-    // A cluster folder is removed by the next run rather than at exit: the server may still be writing while the test
-    // process ends. A folder whose data has no postmaster.pid has no running server.
+    // A cluster folder is removed by a later run rather than at exit: the server may still be writing while the test
+    // process ends. A folder whose data has no postmaster.pid has no running server, unless it is being set up right now by
+    // another test process (test projects run in parallel): only folders untouched for ten minutes are removed.
     private static void RemoveStoppedClusters()
     {
+        var settled = DateTime.UtcNow - TimeSpan.FromMinutes(10);
         foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
         {
-            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")) && Directory.GetLastWriteTimeUtc(folder) < settled)
             {
                 try
                 {
