@@ -302,9 +302,20 @@ public sealed class HeldAnswers : Interceptor
     }
 }
 
-/// <summary>The probe service: one member RPC and one long-lived stream, both under the platform's checks.</summary>
-public sealed class ProbeEndpoint(CallerRecheck recheck) : ProbeService.ProbeServiceBase
+/// <summary>The probe service: one member RPC, one long-lived stream and one audited stream, all under the platform's checks.</summary>
+public sealed class ProbeEndpoint(CallerRecheck recheck, AuditScope audit) : ProbeService.ProbeServiceBase
 {
+    /// <inheritdoc />
+    [Audited(AuditKind.Read, "number", "test")]
+    public override async Task Count(CountRequest request, IServerStreamWriter<CountResponse> responseStream, ServerCallContext context)
+    {
+        for (var number = 1; number <= request.To; number++)
+        {
+            audit.Subject($"number-{number}");
+            await responseStream.WriteAsync(new CountResponse { Number = number }, context.CancellationToken);
+        }
+    }
+
     /// <inheritdoc />
     [NotAudited("a test probe: answers the caller's own token claims")]
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)

@@ -39,6 +39,13 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
 
     private ProbeService.ProbeServiceClient Probe => new(hosts.Probe);
 
+    private async Task<List<AuditRecord>> ProbeAuditAsync(string memberId)
+    {
+        await using var scope = hosts.ProbeServices.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TestDbContext>().AuditTrail.AsNoTracking()
+            .Where(r => r.MemberId == memberId).OrderBy(r => r.Sequence).ToListAsync();
+    }
+
     [SkippableFact]
     public async Task An_active_member_passes_and_the_directory_audits_the_workload_that_asked()
     {
@@ -50,6 +57,29 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
         Assert.Equal(member.Id, answer.MemberId);
         var check = Assert.Single(await CheckMembershipAuditAsync(member.Id));
         Assert.Equal(("workload:probe", "", "workload", "OK"), (check.MemberId, check.OrganizationId, check.Role, check.Outcome));
+    }
+
+    [SkippableFact]
+    public async Task An_audited_stream_is_recorded_when_it_opens_and_for_every_message_before_it_leaves()
+    {
+        var organization = await NewOrganizationAsync();
+        var (member, call) = await NewMemberAsync(organization);
+
+        using var count = Probe.Count(new CountRequest { To = 3 }, call);
+        Assert.True(await count.ResponseStream.MoveNext(CancellationToken.None));
+        // By the time the first number arrives, the stream's opening and that message are on record (the server may be ahead).
+        var beforeFirst = await ProbeAuditAsync(member.Id);
+        Assert.Equal([(AuditInterceptor.StreamOpened, null), (AuditInterceptor.Delivered, "number-1")], beforeFirst.Take(2).Select(r => (r.Outcome, r.SubjectId)));
+        while (await count.ResponseStream.MoveNext(CancellationToken.None))
+        {
+        }
+
+        var records = await ProbeAuditAsync(member.Id);
+        Assert.Equal(
+            [(AuditInterceptor.StreamOpened, null), (AuditInterceptor.Delivered, "number-1"), (AuditInterceptor.Delivered, "number-2"),
+             (AuditInterceptor.Delivered, "number-3"), ("OK", "number-3")],
+            records.Select(r => (r.Outcome, r.SubjectId)));
+        Assert.All(records, r => Assert.Equal((organization.Organization.Id, "/referralnet.tests.v1.ProbeService/Count"), (r.OrganizationId, r.Action)));
     }
 
     [SkippableFact]
