@@ -14,13 +14,14 @@ public static class OrganizationsModule
     /// <summary>The service's name in configuration and health.</summary>
     public const string Name = "organizations";
 
-    /// <summary>Adds the directory: its database, its endpoint and the member directory every call is checked against.</summary>
+    /// <summary>Adds the directory: its database, its endpoint, its search index and the member directory every call is checked against.</summary>
     public static WebApplicationBuilder AddOrganizations(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection(BootstrapOptions.Section));
         builder.Services.AddServiceDatabase<OrganizationsDbContext, SqliteOrganizationsDbContext, SqlServerOrganizationsDbContext, PostgresOrganizationsDbContext>(
-            builder.Configuration, Name);
+            builder.Configuration, Name, new DataVersionStamp(DirectoryIndex.BuiltFrom));
         builder.Services.AddGrpcEndpoint<OrganizationsEndpoint, OrganizationsDbContext>(Name, Contracts.V1.OrganizationsService.Descriptor.FullName);
+        builder.Services.AddSingleton<DirectoryIndex>();
         builder.Services.AddSingleton<MemberDirectory>();
         builder.Services.AddSingleton<IMemberDirectory>(services => services.GetRequiredService<MemberDirectory>());
         return builder;

@@ -98,6 +98,26 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
         await Services.GetRequiredService<IMemberDirectory>().FindNetworkAdminAsync(CancellationToken.None)
         ?? throw new InvalidOperationException("The host has no network administrator.");
 
+    /// <summary>
+    /// Starts another host on this fixture's database, as a second replica of the service would run: same configuration
+    /// and keys, its own process state (caches, indexes, background writers), no migration or seeding of its own.
+    /// </summary>
+    public async Task<ReferralNetReplica> StartReplicaAsync()
+    {
+        var configuration = Services.GetRequiredService<IConfiguration>();
+        var app = ReferralNetHost.Build(["--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddConfiguration(configuration);
+            builder.Configuration["ReferralNet:SeedDemoData"] = "false";
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(ServerErrors);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ReferralNetReplica(app, GrpcChannel.ForAddress(address));
+    }
+
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
@@ -113,6 +133,20 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_dataDirectory, recursive: true);
         }
+    }
+}
+
+/// <summary>A second host on a fixture's database (see <see cref="ReferralNetFixture.StartReplicaAsync"/>).</summary>
+/// <param name="App">The host.</param>
+/// <param name="Channel">An HTTP/2 channel to it.</param>
+public sealed record ReferralNetReplica(WebApplication App, GrpcChannel Channel) : IAsyncDisposable
+{
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
     }
 }
 
