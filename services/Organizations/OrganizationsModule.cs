@@ -14,13 +14,15 @@ public static class OrganizationsModule
     /// <summary>The service's name in configuration and health.</summary>
     public const string Name = "organizations";
 
-    /// <summary>Adds the directory: its database, its endpoint, and its members as the source of this process's membership checks.</summary>
+    /// <summary>Adds the directory: its database, its endpoint, its search index, and its members as the source of this process's membership checks.</summary>
     public static WebApplicationBuilder AddOrganizations(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection(BootstrapOptions.Section));
         builder.Services.AddServiceDatabase<OrganizationsDbContext, SqliteOrganizationsDbContext, SqlServerOrganizationsDbContext, PostgresOrganizationsDbContext>(
-            builder.Configuration, Name);
+            builder.Configuration, Name, new DataVersionStamp(DirectoryIndex.BuiltFrom));
         builder.Services.AddGrpcEndpoint<OrganizationsEndpoint, OrganizationsDbContext>(Name, Contracts.V1.OrganizationsService.Descriptor.FullName);
+        builder.Services.AddSingleton<DirectoryIndex>();
+
         // This process checks its callers against its own database; other processes ask CheckMembership.
         builder.Services.AddSingleton<MemberDirectory>();
         builder.Services.AddSingleton<IMembershipSource>(services => services.GetRequiredService<MemberDirectory>());

@@ -54,6 +54,21 @@ public sealed class HostConfigurationTests
         Assert.DoesNotContain("BinderServiceMethodProvider`1", binders);
     }
 
+    [Fact]
+    public async Task Telemetry_is_wired_only_when_an_exporter_is_configured()
+    {
+        // Without somewhere to send them, spans and measurements would only cost CPU on every call.
+        await using (var quiet = Build("Testing", ("ReferralNet:Auth:DevIssuer", "true")))
+        {
+            Assert.Null(quiet.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+            Assert.Null(quiet.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        }
+
+        await using var exporting = Build("Testing", ("ReferralNet:Auth:DevIssuer", "true"), ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"));
+        Assert.NotNull(exporting.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(exporting.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
     private static WebApplication Build(string environment, params (string Key, string Value)[] settings) =>
         ReferralNetHost.Build(["--environment", environment], builder =>
         {

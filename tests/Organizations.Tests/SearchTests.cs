@@ -1,4 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using DomainEligibility = ReferralNet.Organizations.Domain.Eligibility;
+using DomainLifeDomain = ReferralNet.Platform.Domain.LifeDomain;
+using DomainService = ReferralNet.Organizations.Domain.Service;
+using ServiceDetails = ReferralNet.Organizations.Domain.ServiceDetails;
 
 namespace ReferralNet.Organizations.Tests;
 
@@ -30,7 +35,7 @@ public abstract class SearchTests(ReferralNetFixture fixture) : DirectoryTest(fi
         return (neighbourhood, ids, professional);
     }
 
-    private async Task<List<ServiceMatch>> SearchAllAsync(SearchServicesRequest request, CallOptions call)
+    protected async Task<List<ServiceMatch>> SearchAllAsync(SearchServicesRequest request, CallOptions call)
     {
         var matches = new List<ServiceMatch>();
         do
@@ -115,6 +120,56 @@ public abstract class SearchTests(ReferralNetFixture fixture) : DirectoryTest(fi
         Assert.DoesNotContain(arabicOnly, m => m.Service.Id == ids["local-org-nl"]);
     }
 
+    [SkippableFact]
+    public async Task A_change_made_through_another_host_shows_in_search_at_once()
+    {
+        var neighbourhood = UniqueNeighbourhood();
+        var organization = await NewOrganizationAsync(OrganizationKind.DebtCounselling, neighbourhood);
+        var (_, professional) = await NewMemberAsync(organization);
+        var slow = await NewServiceAsync(organization, s => s.Capacity.TypicalWaitDays = 10);
+        var request = new SearchServicesRequest { LifeDomains = { LifeDomain.Debt }, Neighbourhood = neighbourhood, PageSize = 100 };
+
+        // The services of this test, in rank order (the directory holds others' services too).
+        async Task<List<string>> OursFoundAsync(OrganizationsService.OrganizationsServiceClient directory, CallOptions call) =>
+            [.. (await directory.SearchServicesAsync(request, call)).Matches.Where(m => m.Service.OrganizationId == organization.Organization.Id).Select(m => m.Service.Id)];
+        Assert.Equal([slow.Id], await OursFoundAsync(Directory, professional));
+
+        await using var replica = await Fixture.StartReplicaAsync();
+        var elsewhere = new OrganizationsService.OrganizationsServiceClient(replica.Channel);
+        Assert.Equal([slow.Id], await OursFoundAsync(elsewhere, professional));
+
+        var spec = ServiceSpec(organization.Organization.Id);
+        spec.Capacity.TypicalWaitDays = 3;
+        var fast = (await elsewhere.CreateServiceAsync(new CreateServiceRequest { Service = spec }, organization.Admin)).Service;
+        Assert.Equal([fast.Id, slow.Id], await OursFoundAsync(Directory, professional));
+
+        await elsewhere.UpdateServiceAsync(new UpdateServiceRequest
+        {
+            Service = new Service { Id = slow.Id, Etag = slow.Etag, Capacity = new Capacity { OpenPlaces = 5, TypicalWaitDays = 1 } },
+            UpdateMask = new() { Paths = { "capacity" } },
+        }, organization.Admin);
+        Assert.Equal([slow.Id, fast.Id], await OursFoundAsync(Directory, professional));
+
+        var renamed = Unique("Schuldhulp Zuid");
+        await elsewhere.UpdateOrganizationAsync(new UpdateOrganizationRequest
+        {
+            Organization = new Organization { Id = organization.Organization.Id, Etag = organization.Organization.Etag, Name = renamed },
+            UpdateMask = new() { Paths = { "name" } },
+        }, organization.Admin);
+        Assert.All(
+            (await Directory.SearchServicesAsync(request, professional)).Matches.Where(m => m.Service.OrganizationId == organization.Organization.Id),
+            m => Assert.Equal(renamed, m.OrganizationName));
+
+        await elsewhere.DeactivateServiceAsync(new DeactivateServiceRequest { Id = fast.Id, Etag = fast.Etag }, organization.Admin);
+        Assert.Equal([slow.Id], await OursFoundAsync(Directory, professional));
+
+        // And the other way round: the replica's own index learns of a change made here.
+        await Directory.DeactivateOrganizationAsync(
+            new DeactivateOrganizationRequest { Id = organization.Organization.Id, Etag = (await Directory.GetOrganizationAsync(new GetOrganizationRequest { Id = organization.Organization.Id }, professional)).Organization.Etag },
+            await NetworkAdminAsync());
+        Assert.Empty(await OursFoundAsync(elsewhere, await NetworkAdminAsync()));
+    }
+
     public static TheoryData<string, string> InvalidSearches => new()
     {
         { "no-domain", "life_domains" },
@@ -151,6 +206,120 @@ public abstract class SearchTests(ReferralNetFixture fixture) : DirectoryTest(fi
 [Collection(SqliteCollection.Name)]
 public sealed class SearchTestsOnSqlite(SqliteFixture fixture) : SearchTests(fixture)
 {
+    // Run on SQLite only: the index is built by the same query on every database (the tests above run on both), and ten
+    // thousand inserts take long enough to run once.
+    [SkippableFact]
+    public async Task Search_stays_exact_over_ten_thousand_services()
+    {
+        var here = UniqueNeighbourhood();
+        var elsewhere = UniqueNeighbourhood();
+        var local = await NewOrganizationAsync(OrganizationKind.DebtCounselling, here);
+        var citywide = await NewOrganizationAsync(OrganizationKind.Welfare);
+        var (_, call) = await NewMemberAsync(citywide);
+        var services = await AddServicesAsync(10_000, [local.Organization.Id, citywide.Organization.Id], [here, elsewhere]);
+        var mine = services.ToDictionary(s => s.Id);
+        try
+        {
+            var request = new SearchServicesRequest
+            {
+                LifeDomains = { LifeDomain.Debt, LifeDomain.Income },
+                Neighbourhood = here,
+                Language = "ar",
+                ServiceUserAge = 30,
+                IncludeUnavailable = true,
+                PageSize = 100,
+            };
+            var matches = await SearchAllAsync(request.Clone(), call);
+
+            // Exactly the services that pass the filters, each once, in rank order, with the right reasons to rank there.
+            var now = DateTimeOffset.UtcNow;
+            var expected = services.Where(s =>
+                s.LifeDomains.Any(d => d.Domain is DomainLifeDomain.Debt or DomainLifeDomain.Income)
+                && (s.MinAge ?? 0) <= 30 && (s.MaxAge ?? 200) >= 30
+                && (s.EligibleNeighbourhoods.Length == 0 || s.EligibleNeighbourhoods.Contains(here))).Select(s => s.Id).ToHashSet();
+            var found = matches.Where(m => mine.ContainsKey(m.Service.Id)).ToList();
+            Assert.True(expected.SetEquals(found.Select(m => m.Service.Id)), $"{expected.Count} services expected, {found.Count} found");
+            Assert.Equal(matches.Count, matches.Select(m => m.Service.Id).Distinct().Count());
+            Assert.Equal(Enumerable.Range(1, matches.Count), matches.Select(m => m.Rank));
+            Assert.All(found, m =>
+            {
+                var service = mine[m.Service.Id];
+                Assert.Equal(service.OpenPlaces > 0 && service.StatusAt(now) == Domain.ServiceStatus.Active, m.Available);
+                Assert.Equal(service.EligibleNeighbourhoods.Contains(here) || service.OrganizationId == local.Organization.Id, m.NeighbourhoodMatch);
+                Assert.Equal(service.Languages.Contains("ar"), m.LanguageMatch);
+            });
+            Assert.All(matches.Zip(matches.Skip(1)), pair => Assert.True(
+                RankKey(pair.First).CompareTo(RankKey(pair.Second)) < 0, $"{pair.First.Service.Id} ranks before {pair.Second.Service.Id}"));
+
+            // Small pages continue exactly where the previous one ended.
+            var paged = new List<ServiceMatch>();
+            var small = new SearchServicesRequest(request) { PageSize = 7 };
+            for (var page = 0; page < 5; page++)
+            {
+                var response = await Directory.SearchServicesAsync(small, call);
+                paged.AddRange(response.Matches);
+                small.PageToken = response.NextPageToken;
+            }
+
+            Assert.Equal(matches.Take(35).Select(m => (m.Service.Id, m.Rank)), paged.Select(m => (m.Service.Id, m.Rank)));
+        }
+        finally
+        {
+            await InDatabase(async db =>
+            {
+                foreach (var organization in await db.Organizations.Where(o => o.Id == local.Organization.Id || o.Id == citywide.Organization.Id).ToListAsync())
+                {
+                    organization.Deactivate(DateTimeOffset.UtcNow);
+                }
+
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        // A deactivated organization's services leave the index at once.
+        var after = await SearchAllAsync(new SearchServicesRequest { LifeDomains = { LifeDomain.Debt, LifeDomain.Income }, Neighbourhood = here, IncludeUnavailable = true, PageSize = 100 }, await NetworkAdminAsync());
+        Assert.DoesNotContain(after, m => mine.ContainsKey(m.Service.Id));
+    }
+
+    private static (int Tier, int Wait, string Id) RankKey(ServiceMatch match) =>
+        ((match.Available ? 0 : 4) + (match.NeighbourhoodMatch ? 0 : 2) + (match.LanguageMatch ? 0 : 1), match.Service.Capacity.TypicalWaitDays, match.Service.Id);
+
+    /// <summary>
+    /// Adds services straight through the service's own DbContext (through the API ten thousand take minutes), spread
+    /// deterministically over organizations, life domains, eligibility, ages, languages, capacity and active periods.
+    /// </summary>
+    private Task<List<DomainService>> AddServicesAsync(int count, string[] organizationIds, string[] neighbourhoods) => InDatabase(async db =>
+    {
+        var organizations = await db.Organizations.Where(o => organizationIds.Contains(o.Id)).OrderBy(o => o.Id).ToListAsync();
+        DomainLifeDomain[] domains = [DomainLifeDomain.Debt, DomainLifeDomain.Income, DomainLifeDomain.Housing, DomainLifeDomain.Parenting];
+        string[][] languages = [["nl"], ["nl", "ar"], ["ar"], ["tr", "nl"]];
+        string[][] eligibility = [[], [], [neighbourhoods[0]], [neighbourhoods[1]], [.. neighbourhoods]];
+        var random = new Random(count);
+        var now = DateTimeOffset.UtcNow;
+        var services = new List<DomainService>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var first = domains[random.Next(domains.Length)];
+            var second = random.Next(4) == 0 ? domains[random.Next(domains.Length)] : first;
+            var (minAge, maxAge) = random.Next(7) switch { 0 => (18, (int?)null), 1 => ((int?)null, 23), _ => ((int?)null, (int?)null) };
+            var (from, until) = random.Next(10) switch
+            {
+                0 => (now.AddYears(-1), (DateTimeOffset?)now.AddDays(-3)),
+                1 => (now.AddDays(3), (DateTimeOffset?)null),
+                _ => (now.AddDays(-3), (DateTimeOffset?)null),
+            };
+            var service = new DomainService(organizations[i % organizations.Count], new ServiceDetails(
+                $"Bulk service {i}", "", first == second ? [first] : [first, second],
+                new DomainEligibility(minAge, maxAge, eligibility[random.Next(eligibility.Length)]), languages[random.Next(languages.Length)],
+                random.Next(4), random.Next(40), TimeSpan.FromDays(3), from, until), now);
+            services.Add(service);
+            db.Services.Add(service);
+        }
+
+        await db.SaveChangesAsync();
+        return services;
+    });
+
     [SkippableFact]
     public async Task The_demo_directory_finds_ranked_debt_help_in_Arabic_for_Moerwijk()
     {

@@ -146,7 +146,7 @@ public sealed class PlatformHost : IAsyncDisposable
         builder.Services.AddSingleton(services => Deliveries.Around(ActivatorUtilities.CreateInstance<InProcessEventBus>(services), name));
         builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, CountingHandler>());
         builder.Services.AddTransient<CountingHandler>();
-        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test");
+        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)));
         App = builder.Build();
         using var scope = App.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<TestDbContext>().Database.EnsureCreated();

@@ -88,7 +88,10 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
     /// <summary>The host's configuration as command-line arguments, for the server's commands (verify-audit, dev-token).</summary>
     public string[] CommandLine => ["--environment", "Testing", .. _settings.Select(setting => $"--{setting.Key}={setting.Value}")];
 
-    /// <summary>A second host on the same database and keys, as a second replica of the deployment would run.</summary>
+    /// <summary>
+    /// Starts another host on this fixture's database, as a second replica of the service would run: same configuration
+    /// and keys, its own process state (caches, indexes, background writers), no migration or seeding of its own.
+    /// </summary>
     public async Task<ReplicaHost> StartReplicaAsync()
     {
         var replica = BuildHost();

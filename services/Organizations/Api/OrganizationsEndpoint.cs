@@ -24,6 +24,7 @@ public sealed class OrganizationsEndpoint(
     OrganizationsDbContext db,
     AuditScope audit,
     MembershipCache memberships,
+    DirectoryIndex directory,
     TimeProvider time,
     PageTokens pageTokens,
     IValidator<Proto.Organization> organizationRules,
@@ -415,32 +416,26 @@ public sealed class OrganizationsEndpoint(
         var cursor = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 3);
         var now = time.GetUtcNow();
 
-        var ranked = RankedService.Rank(await db.FindCandidatesAsync(criteria, now, context.CancellationToken), criteria);
-        var remaining = cursor is null ? ranked : [.. ranked.Where(r => r.ComesAfter(cursor.Keys))];
-        var page = remaining.Take(size).ToList();
-        var ids = page.Select(r => r.Candidate.ServiceId).ToList();
-        var services = await db.Services.AsNoTracking().Include(s => s.LifeDomains).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, context.CancellationToken);
-
+        var page = await directory.SearchAsync(db, criteria, cursor is null ? null : ServiceRank.FromSortKey(cursor.Keys), size, now, context.CancellationToken);
         var position = cursor?.Position ?? 0;
         var response = new Proto.SearchServicesResponse();
-        foreach (var match in page)
+        foreach (var match in page.Matches)
         {
-            var service = services[match.Candidate.ServiceId];
             response.Matches.Add(new Proto.ServiceMatch
             {
-                Service = service.ToProto(now),
-                OrganizationName = match.Candidate.OrganizationName,
+                Service = match.Service.ToProto(now),
+                OrganizationName = match.OrganizationName,
                 Rank = ++position,
-                NeighbourhoodMatch = match.NeighbourhoodMatch,
-                LanguageMatch = match.LanguageMatch,
-                Available = match.Candidate.Available,
-                RankingReason = match.Reason,
+                NeighbourhoodMatch = match.Rank.NeighbourhoodMatch,
+                LanguageMatch = match.Rank.LanguageMatch,
+                Available = match.Rank.Available,
+                RankingReason = match.Rank.ReasonFor(criteria),
             });
         }
 
-        if (remaining.Count > page.Count)
+        if (page.More)
         {
-            response.NextPageToken = pageTokens.Encode(new PageCursor(page[^1].SortKey, position), pageQuery);
+            response.NextPageToken = pageTokens.Encode(new PageCursor(page.Matches[^1].Rank.SortKey, position), pageQuery);
         }
 
         return response;
@@ -457,11 +452,11 @@ public sealed class OrganizationsEndpoint(
     }
 
     private async Task<Organization> FindOrganizationAsync(string id, CancellationToken cancellationToken, bool tracked = false) =>
-        await (tracked ? db.Organizations : db.Organizations.AsNoTracking()).FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+        await (tracked ? db.Organizations.FirstOrDefaultAsync(o => o.Id == id, cancellationToken) : db.OrganizationAsync(id, cancellationToken))
         ?? throw new NotFoundException("Organization", id);
 
     private async Task<Service> FindServiceAsync(string id, CancellationToken cancellationToken, bool tracked = false) =>
-        await (tracked ? db.Services : db.Services.AsNoTracking()).Include(s => s.LifeDomains).FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
+        await (tracked ? db.Services.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) : db.ServiceAsync(id, cancellationToken))
         ?? throw new NotFoundException("Service", id);
 
     // A member of another organization looks exactly like a missing one, so ids cannot be probed;
@@ -469,13 +464,11 @@ public sealed class OrganizationsEndpoint(
     private async Task<Member> FindVisibleMemberAsync(Caller caller, string id, CancellationToken cancellationToken, bool tracked = false)
     {
         audit.Subject(id);
-        var members = tracked ? db.Members : db.Members.AsNoTracking();
-        if (caller.Role != Role.NetworkAdmin)
-        {
-            members = members.Where(m => m.OrganizationId == caller.OrganizationId);
-        }
-
-        return await members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Member", id);
+        var organizationId = caller.Role == Role.NetworkAdmin ? null : caller.OrganizationId;
+        var member = tracked
+            ? await db.Members.FirstOrDefaultAsync(m => m.Id == id && (organizationId == null || m.OrganizationId == organizationId), cancellationToken)
+            : await db.MemberAsync(id, organizationId, cancellationToken);
+        return member ?? throw new NotFoundException("Member", id);
     }
 
     // E-mail addresses are unique in the whole network (they sign in), so a taken one is refused whoever holds it. The

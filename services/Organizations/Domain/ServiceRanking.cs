@@ -18,74 +18,109 @@ public sealed record SearchCriteria(
     int? ServiceUserAge,
     bool IncludeUnavailable);
 
-/// <summary>A service that passed the filters, with what ranking needs to know.</summary>
+/// <summary>
+/// Where a service ranks in one search, lower first: available services first, then those that serve the neighbourhood
+/// specifically (their eligibility or their organization's neighbourhoods), then those offered in the language, then the
+/// shortest wait; the service id breaks ties, so the order is total and pages never overlap.
+/// </summary>
+/// <param name="Tier">Availability, neighbourhood and language folded into one number (see <see cref="TierOf"/>).</param>
+/// <param name="TypicalWaitDays">The service's typical wait.</param>
 /// <param name="ServiceId">The service.</param>
-/// <param name="OrganizationName">Name of the organization offering it.</param>
-/// <param name="EligibleNeighbourhoods">Neighbourhoods the service is restricted to; empty is city-wide.</param>
-/// <param name="OrganizationNeighbourhoods">Neighbourhoods its organization works in.</param>
-/// <param name="Languages">Languages it is offered in.</param>
-/// <param name="TypicalWaitDays">Typical wait.</param>
-/// <param name="Available">Active with open places.</param>
-public sealed record ServiceCandidate(
-    string ServiceId,
-    string OrganizationName,
-    IReadOnlyList<string> EligibleNeighbourhoods,
-    IReadOnlyList<string> OrganizationNeighbourhoods,
-    IReadOnlyList<string> Languages,
-    int TypicalWaitDays,
-    bool Available);
-
-/// <summary>A candidate with its place in the ranking and the reason for it.</summary>
-/// <param name="Candidate">The service.</param>
-/// <param name="NeighbourhoodMatch">It serves the neighbourhood specifically.</param>
-/// <param name="LanguageMatch">It is offered in the language.</param>
-/// <param name="Reason">Why it ranks here, in words.</param>
-public sealed record RankedService(ServiceCandidate Candidate, bool NeighbourhoodMatch, bool LanguageMatch, string Reason)
+public readonly record struct ServiceRank(int Tier, int TypicalWaitDays, string ServiceId)
 {
-    // Lower ranks first: availability outweighs neighbourhood, which outweighs language.
-    private int Tier => (Candidate.Available ? 0 : 4) + (NeighbourhoodMatch ? 0 : 2) + (LanguageMatch ? 0 : 1);
+    private const int UnavailableWeight = 4;
+    private const int ElsewhereWeight = 2;
+    private const int OtherLanguageWeight = 1;
+
+    /// <summary>Active with open places.</summary>
+    public bool Available => (Tier & UnavailableWeight) == 0;
+
+    /// <summary>Serves the neighbourhood asked for specifically.</summary>
+    public bool NeighbourhoodMatch => (Tier & ElsewhereWeight) == 0;
+
+    /// <summary>Offered in the language asked for.</summary>
+    public bool LanguageMatch => (Tier & OtherLanguageWeight) == 0;
 
     /// <summary>The sort key, as kept in page tokens.</summary>
-    public string[] SortKey => [Tier.ToString(CultureInfo.InvariantCulture), Candidate.TypicalWaitDays.ToString(CultureInfo.InvariantCulture), Candidate.ServiceId];
+    public string[] SortKey => [Tier.ToString(CultureInfo.InvariantCulture), TypicalWaitDays.ToString(CultureInfo.InvariantCulture), ServiceId];
 
-    /// <summary>True when this service sorts after the one whose key is <paramref name="key"/>.</summary>
-    public bool ComesAfter(string[] key) =>
+    /// <summary>Availability outweighs neighbourhood, which outweighs language.</summary>
+    public static int TierOf(bool available, bool neighbourhoodMatch, bool languageMatch) =>
+        (available ? 0 : UnavailableWeight) + (neighbourhoodMatch ? 0 : ElsewhereWeight) + (languageMatch ? 0 : OtherLanguageWeight);
+
+    /// <summary>The rank a page token's sort key holds.</summary>
+    public static ServiceRank FromSortKey(string[] key) =>
         key.Length == 3 && int.TryParse(key[0], CultureInfo.InvariantCulture, out var tier) && int.TryParse(key[1], CultureInfo.InvariantCulture, out var wait)
-            ? (Tier, Candidate.TypicalWaitDays).CompareTo((tier, wait)) switch
-            {
-                0 => string.CompareOrdinal(Candidate.ServiceId, key[2]) > 0,
-                var order => order > 0,
-            }
+            ? new ServiceRank(tier, wait, key[2])
             : throw new FormatException("Malformed sort key.");
 
-    /// <summary>Orders services: available first, then neighbourhood match, then language match, then shortest wait.</summary>
-    public static IReadOnlyList<RankedService> Rank(IEnumerable<ServiceCandidate> candidates, SearchCriteria criteria) =>
-        [.. candidates
-            .Select(c => Explain(c, criteria))
-            .Where(r => !criteria.LanguageRequired || r.LanguageMatch)
-            .OrderBy(r => r.Tier)
-            .ThenBy(r => r.Candidate.TypicalWaitDays)
-            .ThenBy(r => r.Candidate.ServiceId, StringComparer.Ordinal)];
-
-    private static RankedService Explain(ServiceCandidate candidate, SearchCriteria criteria)
+    /// <summary>Negative when this ranks before <paramref name="other"/>, positive when after, zero for the same service.</summary>
+    public int CompareTo(ServiceRank other)
     {
-        var neighbourhood = criteria.Neighbourhood;
-        var servesNeighbourhood = neighbourhood is not null
-            && (candidate.EligibleNeighbourhoods.Contains(neighbourhood) || candidate.OrganizationNeighbourhoods.Contains(neighbourhood));
-        var language = criteria.Language;
-        var offersLanguage = language is not null && candidate.Languages.Contains(language);
-        var reasons = new List<string> { candidate.Available ? "available" : "unavailable (full or outside its active period)" };
-        if (neighbourhood is not null)
+        var order = Tier.CompareTo(other.Tier);
+        if (order == 0)
         {
-            reasons.Add(servesNeighbourhood ? $"serves {neighbourhood}" : "city-wide");
+            order = TypicalWaitDays.CompareTo(other.TypicalWaitDays);
         }
 
-        if (language is not null)
+        return order != 0 ? order : string.CompareOrdinal(ServiceId, other.ServiceId);
+    }
+
+    /// <summary>Why the service ranks here, in words; built only for the services a page returns.</summary>
+    public string ReasonFor(SearchCriteria criteria)
+    {
+        var reasons = new List<string>(4) { Available ? "available" : "unavailable (full or outside its active period)" };
+        if (criteria.Neighbourhood is { } neighbourhood)
         {
-            reasons.Add(offersLanguage ? $"offered in {language}" : $"not offered in {language}");
+            reasons.Add(NeighbourhoodMatch ? $"serves {neighbourhood}" : "city-wide");
         }
 
-        reasons.Add(string.Create(CultureInfo.InvariantCulture, $"wait {candidate.TypicalWaitDays} days"));
-        return new RankedService(candidate, servesNeighbourhood, offersLanguage, string.Join("; ", reasons));
+        if (criteria.Language is { } language)
+        {
+            reasons.Add(LanguageMatch ? $"offered in {language}" : $"not offered in {language}");
+        }
+
+        reasons.Add(string.Create(CultureInfo.InvariantCulture, $"wait {TypicalWaitDays} days"));
+        return string.Join("; ", reasons);
+    }
+}
+
+/// <summary>
+/// The best few of many ranked items, in order, without sorting them all: a bounded heap keeps the <c>capacity</c> best
+/// seen so far, so a search over thousands of services costs one comparison for most of them and allocates per page, not
+/// per candidate.
+/// </summary>
+/// <typeparam name="T">What is ranked.</typeparam>
+/// <param name="capacity">How many to keep.</param>
+public sealed class TopRanked<T>(int capacity)
+{
+    // The worst kept item on top, so a better candidate replaces it.
+    private static readonly Comparer<ServiceRank> WorstFirst = Comparer<ServiceRank>.Create((a, b) => b.CompareTo(a));
+    private readonly PriorityQueue<T, ServiceRank> _kept = new(capacity + 1, WorstFirst);
+
+    /// <summary>Offers an item; it is kept if it ranks among the best <c>capacity</c> offered.</summary>
+    public void Offer(T item, ServiceRank rank)
+    {
+        if (_kept.Count < capacity)
+        {
+            _kept.Enqueue(item, rank);
+        }
+        else if (capacity > 0 && _kept.TryPeek(out _, out var worst) && rank.CompareTo(worst) < 0)
+        {
+            _kept.DequeueEnqueue(item, rank);
+        }
+    }
+
+    /// <summary>The kept items, best first.</summary>
+    public List<(T Item, ServiceRank Rank)> InOrder()
+    {
+        var ordered = new List<(T, ServiceRank)>(_kept.Count);
+        while (_kept.TryDequeue(out var item, out var rank))
+        {
+            ordered.Add((item, rank));
+        }
+
+        ordered.Reverse();
+        return ordered;
     }
 }

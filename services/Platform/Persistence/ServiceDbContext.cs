@@ -161,6 +161,22 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     internal void WriteEnded() => _inWriteTransaction = false;
 
+    // Contexts are pooled: disposing returns this instance to the pool for the next call. EF resets its own state then
+    // (its reset hooks are not overridable); this context's state is reset here, so no lease inherits a write transaction.
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _inWriteTransaction = false;
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync()
+    {
+        _inWriteTransaction = false;
+        return base.DisposeAsync();
+    }
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -184,6 +200,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new AuditRecord.Configuration());
         modelBuilder.ApplyConfiguration(new AuditCheckpoint.Configuration());
         modelBuilder.ApplyConfiguration(new ProcessedRequest.Configuration());
+        modelBuilder.ApplyConfiguration(new DataVersion.Configuration());
     }
 
     private sealed class UtcMicrosecondTicks() : ValueConverter<DateTimeOffset, long>(

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -8,13 +9,18 @@ namespace ReferralNet.Platform.Persistence;
 
 /// <summary>
 /// Sets the SQLite pragmas. WAL is a property of the file, set once per process and file; the sync level belongs to the
-/// connection and is set on every open (EF opens a pooled connection per query, so this stays a one-statement cost).
+/// connection and is set once per physical connection (Microsoft.Data.Sqlite pools them, and EF opens one per query, so
+/// setting it on every open would add a statement to every query).
 /// Busy waits are Microsoft.Data.Sqlite's own: it retries a locked database until the command timeout.
 /// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
     private const int ReadOnly = 8;
     private static readonly ConcurrentDictionary<string, bool> WalFiles = new();
+
+    // Keyed by the native connection a pooled SqliteConnection wraps: an entry lives as long as that connection.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Tuned = new();
+    private static readonly object Done = new();
     private readonly string _synchronous = $"PRAGMA synchronous={synchronous};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
@@ -35,7 +41,15 @@ internal sealed class SqlitePragmas(string synchronous) : DbConnectionIntercepto
             }
         }
 
-        await ExecuteAsync(connection, _synchronous, cancellationToken);
+        var handle = (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+        if (handle is null || !Tuned.TryGetValue(handle, out _))
+        {
+            await ExecuteAsync(connection, _synchronous, cancellationToken);
+            if (handle is not null)
+            {
+                Tuned.TryAdd(handle, Done);
+            }
+        }
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string pragma, CancellationToken cancellationToken)

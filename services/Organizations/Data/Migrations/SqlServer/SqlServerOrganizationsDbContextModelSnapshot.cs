@@ -414,6 +414,26 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Platform.Persistence.DataVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Stamp = new Guid("00000000-0000-0000-0000-000000000000")
+                        });
+                });
+
             modelBuilder.Entity("ReferralNet.Platform.Persistence.ProcessedRequest", b =>
                 {
                     b.Property<string>("Method")
