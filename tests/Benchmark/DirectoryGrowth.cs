@@ -72,6 +72,18 @@ internal static class DirectoryGrowth
         return (organizations.Count, services);
     }
 
+    /// <summary>The search the benchmark measures: debt help in Moerwijk, in Arabic if possible.</summary>
+    public static SearchServicesRequest Search() => new() { LifeDomains = { LifeDomain.Debt }, Neighbourhood = "moerwijk", Language = "ar" };
+
+    /// <summary>How long one search takes alone; the first one after a change of the directory rebuilds the server's index.</summary>
+    public static async Task<TimeSpan> TimeSearchAsync(ServerProcess server)
+    {
+        var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await directory.SearchServicesAsync(Search(), ReferralNetFixture.Bearer(server.Info.ProfessionalToken));
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
+    }
+
     // Domain, neighbourhood and language step at their own pace (i, i / 12, i / 7), so their combinations mix instead
     // of repeating in lock-step, and every domain gets its share of every neighbourhood.
     private static Service Generated(int i, string organizationId, LifeDomain[] lifeDomains, string[] neighbourhoods)

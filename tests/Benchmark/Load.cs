@@ -16,7 +16,8 @@ internal sealed record Scenario(string Name, ServerProcess Server, Func<Task> Ca
 /// <param name="P99">99th percentile latency in ms.</param>
 /// <param name="Errors">Calls that failed.</param>
 /// <param name="ServerCpuMicrosecondsPerCall">Server CPU time of the round, per call.</param>
-internal sealed record Result(double CallsPerSecond, double P50, double P99, int Errors, double ServerCpuMicrosecondsPerCall);
+/// <param name="ClientCpuMicrosecondsPerCall">This process's CPU time during the round (the callers), per call.</param>
+internal sealed record Result(double CallsPerSecond, double P50, double P99, int Errors, double ServerCpuMicrosecondsPerCall, double ClientCpuMicrosecondsPerCall);
 
 /// <summary>Drives a call with a number of callers for a while.</summary>
 internal static class Load
@@ -28,12 +29,17 @@ internal static class Load
     public static async Task<Result> MeasureAsync(Scenario scenario, int callers, TimeSpan duration)
     {
         var cpuBefore = await scenario.Server.SettledCpuAsync();
+        using var client = Process.GetCurrentProcess();
+        var clientBefore = client.TotalProcessorTime;
         var (calls, errors, elapsed, latencies) = await RunAsync(scenario, callers, duration);
+        client.Refresh();
+        var clientCpu = client.TotalProcessorTime - clientBefore;
         var cpu = await scenario.Server.SettledCpuAsync() - cpuBefore;
         var all = latencies.Order().ToArray();
         return new Result(
             all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors,
-            calls == 0 ? double.NaN : cpu.TotalMicroseconds / calls);
+            calls == 0 ? double.NaN : cpu.TotalMicroseconds / calls,
+            calls == 0 ? double.NaN : clientCpu.TotalMicroseconds / calls);
     }
 
     /// <summary>Runs the scenario without measuring; returns the failed calls.</summary>
