@@ -28,6 +28,7 @@ public abstract class AuditVerificationTests(ReferralNetFixture fixture) : Direc
         Assert.True(intact.Intact);
         Assert.Equal(intact.LastSequence, intact.RecordsChecked);
         Assert.Equal((0, "organizations: audit trail intact"), await VerifyAuditCommandAsync());
+        await FailsWith(StatusCode.Unauthenticated, () => Audit.VerifyAuditTrailAsync(Organizations).ResponseAsync);
         await FailsWith(StatusCode.PermissionDenied, () => Audit.VerifyAuditTrailAsync(Organizations, organization.Admin).ResponseAsync);
         await InvalidField("service", () => Audit.VerifyAuditTrailAsync(new VerifyAuditTrailRequest { Service = "billing" }, officer).ResponseAsync);
         await InvalidField("checkpoint", () => Audit.VerifyAuditTrailAsync(new VerifyAuditTrailRequest { Service = OrganizationsModule.Name, Checkpoint = "1.2.3" }, officer).ResponseAsync);
