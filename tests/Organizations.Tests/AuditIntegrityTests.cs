@@ -73,6 +73,36 @@ public abstract class AuditIntegrityTests(ReferralNetFixture fixture) : Director
         Assert.Equal([(CreateService, "OK"), (CreateService, "OK")], (await AuditOf(first.Service.Id)).Select(r => (r.Action, r.Outcome)));
     }
 
+    [SkippableFact]
+    public async Task A_batch_larger_than_one_insert_statement_is_stored_exactly_and_keeps_the_chain()
+    {
+        // Records are inserted without the change tracker, many rows per statement on server databases: 300 records
+        // span three statements there. Every field must read back as sealed, or the chain would not verify.
+        var keys = Fixture.Services.GetRequiredService<ReferralNet.Platform.Secrets.SecretKeys>().Ring(ReferralNet.Platform.Secrets.SecretKeys.AuditTrail);
+        var occurredAt = new DateTimeOffset(2026, 11, 25, 8, 30, 15, TimeSpan.FromHours(1)).AddTicks(1234567);
+        var marker = $"batch-{Guid.NewGuid():N}";
+        var entries = Enumerable.Range(0, 300).Select(i => new AuditEntry(
+            occurredAt.AddSeconds(i), "member-1", marker, "professional", "/test/Batch", i % 2 == 0 ? AuditKind.Read : AuditKind.Change,
+            "member", i % 3 == 0 ? null : $"subject-{i}", null, "coordination", "role", "OK", i % 5 == 0 ? null : $"trace-{i}")).ToList();
+
+        await InDatabase(async db =>
+        {
+            await using var write = await db.BeginWriteAsync(CancellationToken.None);
+            await AuditChain.AppendAsync(db, entries, keys, CancellationToken.None);
+            await write.CommitAsync(CancellationToken.None);
+            return true;
+        });
+
+        var stored = await InDatabase(db => db.AuditTrail.AsNoTracking().Where(r => r.OrganizationId == marker).OrderBy(r => r.Sequence).ToListAsync());
+        Assert.Equal(
+            entries.Select(e => e with { OccurredAt = Instants.AtStoragePrecision(e.OccurredAt) }),
+            stored.Select(r => new AuditEntry(r.OccurredAt, r.MemberId, r.OrganizationId, r.Role, r.Action, r.Kind, r.SubjectType, r.SubjectId, r.ServiceUserId, r.Purpose, r.Basis, r.Outcome, r.TraceId)));
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => stored[0].Sequence + i), stored.Select(r => r.Sequence));
+        Assert.All(stored, record => Assert.True(record.IsIntact(keys)));
+        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single().VerifyAsync(null, CancellationToken.None);
+        Assert.True(verification.Intact, verification.Finding?.Detail);
+    }
+
     // Makes every audit insert of CreateService calls by the organization fail, as a full disk or a lost audit table would.
     private async Task<IAsyncDisposable> AuditStoreDownAsync(string organizationId)
     {

@@ -44,6 +44,29 @@ public sealed class ContextPoolingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pooled_context_keeps_its_connection_open_between_leases_with_no_transaction_left_on_it()
+    {
+        DbConnection connection;
+        await using (var scope = _host.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            connection = db.Database.GetDbConnection();
+            await using var abandoned = await db.BeginWriteAsync(CancellationToken.None);
+            db.Counters.Add(new Counter { Id = "abandoned-with-its-lease" });
+            await db.SaveChangesAsync();
+        }
+
+        await using var next = _host.App.Services.CreateAsyncScope();
+        var leased = next.ServiceProvider.GetRequiredService<TestDbContext>();
+        Assert.Same(connection, leased.Database.GetDbConnection());
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+
+        // Opening it again would have registered EF's functions again; an open transaction on it would hold SQLite's lock.
+        Assert.Equal(1, SQLitePCL.raw.sqlite3_get_autocommit(((Microsoft.Data.Sqlite.SqliteConnection)connection).Handle));
+        Assert.False(await leased.Counters.AnyAsync(c => c.Id == "abandoned-with-its-lease"));
+    }
+
+    [Fact]
     public async Task Every_pooled_connection_keeps_the_configured_sync_level()
     {
         // NORMAL is 1; SQLite's own default in WAL mode is FULL (2).

@@ -6,12 +6,15 @@ namespace ReferralNet.Organizations.Data;
 
 /// <summary>
 /// The directory's hot reads by id, compiled once (per model) instead of translated from LINQ on every call. They read
-/// without tracking: callers that change what they read load it tracked instead.
+/// without tracking, except the organization read for a change under its lock.
 /// </summary>
 internal static class DirectoryQueries
 {
     private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Organization?>>> OrganizationById = new(() =>
         EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Organizations.AsNoTracking().FirstOrDefault(o => o.Id == id)));
+
+    private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Organization>>> TrackedOrganizationById = new(() =>
+        EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Organizations.Single(o => o.Id == id)));
 
     private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Service?>>> ServiceById = new(() =>
         EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Services.AsNoTracking().FirstOrDefault(s => s.Id == id)));
@@ -26,6 +29,10 @@ internal static class DirectoryQueries
     /// <summary>The organization, or null.</summary>
     public static Task<Organization?> OrganizationAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>
         OrganizationById.For(db)(db, id, cancellationToken);
+
+    /// <summary>The organization, tracked for a change; throws when there is none.</summary>
+    public static Task<Organization> OrganizationForChangeAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>
+        TrackedOrganizationById.For(db)(db, id, cancellationToken);
 
     /// <summary>The service with its life domains, or null.</summary>
     public static Task<Service?> ServiceAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>

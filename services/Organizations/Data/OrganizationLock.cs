@@ -40,7 +40,7 @@ internal static class OrganizationLock
             throw new NotFoundException("Organization", organizationId);
         }
 
-        var organization = await db.Organizations.SingleAsync(o => o.Id == organizationId, cancellationToken);
+        var organization = await db.OrganizationForChangeAsync(organizationId, cancellationToken);
         var result = await change(organization);
         await transaction.CommitAsync(cancellationToken);
         return result;

@@ -26,21 +26,28 @@ public static class AuditChain
     // PostgreSQL advisory locks are keyed by a 64-bit number per database; this one is "RNAUDIT" in ASCII.
     private const long PostgresLockKey = 0x52_4E_41_55_44_49_54;
 
-    /// <summary>Seals <paramref name="entries"/> onto the chain in the current transaction and saves them; the caller commits.</summary>
+    private static readonly CompiledPerModel<Func<ServiceDbContext, CancellationToken, Task<ChainHead?>>> NewestRecord = new(() =>
+        EF.CompileAsyncQuery((ServiceDbContext db, CancellationToken _) => db.AuditTrail.AsNoTracking()
+            .OrderByDescending(r => r.Sequence)
+            .Select(r => new ChainHead(r.Sequence, r.Mac))
+            .FirstOrDefault()));
+
+    /// <summary>Seals <paramref name="entries"/> onto the chain in the current transaction and inserts them; the caller commits.</summary>
     public static async Task AppendAsync(ServiceDbContext db, IReadOnlyCollection<AuditEntry> entries, KeyRing keys, CancellationToken cancellationToken)
     {
         await LockHeadAsync(db.Database, cancellationToken);
         var head = await HeadAsync(db, cancellationToken);
         var sequence = head.Sequence;
         var previousMac = head.Mac;
+        var records = new List<AuditRecord>(entries.Count);
         foreach (var entry in entries)
         {
             var record = AuditRecord.Seal(entry, ++sequence, previousMac, keys);
             previousMac = record.Mac;
-            db.AuditTrail.Add(record);
+            records.Add(record);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await RowInserter<AuditRecord>.InsertAsync(db, records, cancellationToken);
     }
 
     /// <summary>Takes the database's exclusive lock on the chain head until the current transaction ends.</summary>
@@ -62,9 +69,6 @@ public static class AuditChain
 
     /// <summary>The chain's newest record, as this transaction sees it.</summary>
     public static async Task<ChainHead> HeadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
-        await db.AuditTrail.AsNoTracking()
-            .OrderByDescending(r => r.Sequence)
-            .Select(r => new ChainHead(r.Sequence, r.Mac))
-            .FirstOrDefaultAsync(cancellationToken)
-        ?? ChainHead.Genesis;
+        await NewestRecord.For(db)(db, cancellationToken) ?? ChainHead.Genesis;
+
 }

@@ -58,6 +58,7 @@ public static class DatabaseExtensions
                 case DatabaseProvider.Sqlite:
                     builder.UseSqlite(sqliteConnection)
                         .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous));
+                    KeptOpenSqliteConnection.Use(builder);
                     break;
                 case DatabaseProvider.SqlServer:
                     builder.UseSqlServer(Require(connectionString, service));

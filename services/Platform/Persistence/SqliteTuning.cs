@@ -3,14 +3,15 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ReferralNet.Platform.Persistence;
 
 /// <summary>
 /// Sets the SQLite pragmas. WAL is a property of the file, set once per process and file; the sync level belongs to the
-/// connection and is set once per physical connection (Microsoft.Data.Sqlite pools them, and EF opens one per query, so
-/// setting it on every open would add a statement to every query).
+/// connection and is set once per physical connection (Microsoft.Data.Sqlite pools them, and a pooled context keeps one
+/// open, so setting it on every open would add a statement to every lease).
 /// Busy waits are Microsoft.Data.Sqlite's own: it retries a locked database until the command timeout.
 /// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
@@ -59,6 +60,37 @@ internal sealed class SqlitePragmas(string synchronous) : DbConnectionIntercepto
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>
+/// A pooled context's SQLite connection, opened on its first use and kept open until the context leaves the pool.
+/// EF opens and closes the connection around every query and again when a lease ends; each open of a
+/// Microsoft.Data.Sqlite connection registers EF's SQL functions and each close removes them, which was more than
+/// half of a compiled read's cost. Transactions still end with each lease (EF disposes them when it resets the context).
+/// </summary>
+/// <remarks>
+/// Derives from EF's provider-internal connection type (hence EF1001): its open and close hooks are the documented
+/// extension points of <see cref="RelationalConnection"/>; a change of its constructor upstream fails the build.
+/// </remarks>
+#pragma warning disable EF1001
+internal sealed class KeptOpenSqliteConnection(
+    RelationalConnectionDependencies dependencies,
+    IRawSqlCommandBuilder rawSqlCommandBuilder,
+    IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
+    : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
+{
+    /// <summary>Makes the contexts built with <paramref name="builder"/> keep their SQLite connection open.</summary>
+    public static void Use(DbContextOptionsBuilder builder) =>
+        builder.ReplaceService<ISqliteRelationalConnection, KeptOpenSqliteConnection>();
+
+    // EF then sees an open connection on its next use, opens nothing and never closes it; disposing the context
+    // (when the pool lets it go) disposes the connection.
+    protected override void CloseDbConnection()
+    {
+    }
+
+    protected override Task CloseDbConnectionAsync() => Task.CompletedTask;
+}
+#pragma warning restore EF1001
 
 /// <summary>
 /// SQLite has one writer per file. Letting connections race for the lock costs busy-waits and long tails,
