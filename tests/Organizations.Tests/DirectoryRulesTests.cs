@@ -14,6 +14,10 @@ namespace ReferralNet.Organizations.Tests;
 public abstract class DirectoryRulesTests(ReferralNetFixture fixture) : DirectoryTest(fixture)
 {
     private const int Rounds = 6;
+
+    // A create refused by the organization's state must pass the door before the deactivation commits and take the
+    // organization's lock after it: a window of a few hundred microseconds, missed in some rounds on a fast path.
+    private const int MaxRounds = 60;
     private const int Creates = 12;
 
     [SkippableFact]
@@ -23,7 +27,7 @@ public abstract class DirectoryRulesTests(ReferralNetFixture fixture) : Director
         var succeeded = 0;
         var refusedByState = 0;
         var refusedAtDoor = 0;
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < Rounds || (round < MaxRounds && refusedByState == 0); round++)
         {
             var organization = await NewOrganizationAsync();
 
@@ -99,7 +103,8 @@ public abstract class DirectoryRulesTests(ReferralNetFixture fixture) : Director
             Assert.False(await InDatabase(db => db.Members.AnyAsync(m => m.OrganizationId == id && (m.EndAt == null || m.EndAt > endedAt))));
         }
 
-        // Both sides of the race happened: creates that landed first and were ended, and creates that came too late.
+        // Both sides of the race happened: creates that landed first and were ended, and creates that came too late
+        // and were refused by the organization's state in their own transaction.
         Assert.True(succeeded > 0 && refusedByState > 0, $"{succeeded} creates succeeded, {refusedByState} were refused as deactivated, {refusedAtDoor} at the door");
     }
 
