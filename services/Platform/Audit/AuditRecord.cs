@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ReferralNet.Platform.Secrets;
+using ReferralNet.Platform.Domain;
 
 namespace ReferralNet.Platform.Audit;
 
@@ -115,13 +116,14 @@ public sealed class AuditRecord
         {
             Sequence = sequence,
             OccurredAt = Persistence.Instants.AtStoragePrecision(entry.OccurredAt),
-            MemberId = Bounded(entry.MemberId, 64),
-            OrganizationId = Bounded(entry.OrganizationId, 64),
+            // Claimed identities of refused calls come from unverified tokens; a column never overflows because of them.
+            MemberId = entry.MemberId.Capped(64),
+            OrganizationId = entry.OrganizationId.Capped(64),
             Role = entry.Role,
-            Action = Bounded(entry.Action, 200),
+            Action = entry.Action.Capped(200),
             Kind = entry.Kind,
             SubjectType = entry.SubjectType,
-            SubjectId = entry.SubjectId is null ? null : Bounded(entry.SubjectId, 64),
+            SubjectId = entry.SubjectId is null ? null : entry.SubjectId.Capped(64),
             ServiceUserId = entry.ServiceUserId,
             Purpose = entry.Purpose,
             Basis = entry.Basis,
@@ -156,9 +158,6 @@ public sealed class AuditRecord
 
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text.ToString())));
     }
-
-    // Claimed identities of refused calls come from unverified tokens; a column never overflows because of them.
-    private static string Bounded(string value, int length) => value.Length <= length ? value : value[..length];
 
     internal sealed class Configuration : IEntityTypeConfiguration<AuditRecord>
     {

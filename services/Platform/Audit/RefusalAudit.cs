@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Domain;
 
 namespace ReferralNet.Platform.Audit;
 
@@ -47,7 +48,7 @@ public sealed class RefusalAudit(
             return;
         }
 
-        var method = Bounded(context.Request.Path.Value ?? "", 200);
+        var method = (context.Request.Path.Value ?? "").Capped(200);
         var (member, organization, role) = ClaimedIdentity(context);
         var outcome = result.Forbidden ? nameof(Grpc.Core.StatusCode.PermissionDenied) : nameof(Grpc.Core.StatusCode.Unauthenticated);
         var reason = result.Forbidden
@@ -75,7 +76,7 @@ public sealed class RefusalAudit(
         }
 
         entries.Add(new AuditEntry(now, member, organization, role, method, rule.Audited?.Kind ?? AuditKind.Read, rule.Audited?.SubjectType ?? "call",
-            null, null, Purpose, Bounded(reason, 128), outcome, traceId));
+            null, null, Purpose, reason.Capped(128), outcome, traceId));
         try
         {
             await Task.WhenAll(entries.Select(trail.AppendAsync));
@@ -115,7 +116,7 @@ public sealed class RefusalAudit(
     }
 
     private static string Claim(JsonWebToken token, string name, int length) =>
-        token.TryGetPayloadValue<string>(name, out var value) && value is not null ? Bounded(value, length) : "";
+        token.TryGetPayloadValue<string>(name, out var value) && value is not null ? value.Capped(length) : "";
 
     // The bearer handler authenticates once per request and keeps its result, so asking again costs nothing.
     private static async Task<string> AuthenticationFailureAsync(HttpContext context) =>
@@ -130,8 +131,6 @@ public sealed class RefusalAudit(
             SecurityTokenInvalidAudienceException => "TOKEN_AUDIENCE_INVALID",
             _ => "TOKEN_INVALID",
         };
-
-    private static string Bounded(string value, int length) => value.Length <= length ? value : value[..length];
 }
 
 /// <summary>

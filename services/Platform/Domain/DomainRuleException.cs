@@ -26,7 +26,7 @@ public sealed class NotFoundException(string objectType, string id)
     : ReasonedException("NOT_FOUND", $"{objectType} '{Bounded(id)}' was not found.")
 {
     // The id is the client's own input: echo enough to recognise it, never an unbounded string.
-    private static string Bounded(string id) => id.Length <= 64 ? id : id[..64] + "…";
+    private static string Bounded(string id) => id.Capped(64, "…");
 }
 
 /// <summary>The caller may see the object but not do this to it. Clients see PERMISSION_DENIED.</summary>

@@ -125,5 +125,5 @@ public static class ErrorMapping
 
     private static ErrorInfo Info(string reason) => new() { Reason = reason, Domain = Domain };
 
-    private static string Bounded(string text) => text.Length <= MaxEchoedLength ? text : text[..MaxEchoedLength] + "…";
+    private static string Bounded(string text) => text.Capped(MaxEchoedLength, "…");
 }
