@@ -136,6 +136,6 @@ public sealed class AuditTrailTests : IAsyncLifetime
         r.OccurredAt, r.MemberId, r.OrganizationId, r.Role, r.Action, r.Kind, r.SubjectType, r.SubjectId, r.ServiceUserId, r.Purpose, r.Basis, r.Outcome, r.TraceId);
 
     private AuditEntry Entry(string subject) => new(
-        _host.Clock.GetUtcNow(), "member-1", "organization-1", "professional", "/referralnet.v1.CasesService/GetNetworkView",
+        _host.Clock.GetUtcNow(), "member-1", "organization-1", "professional", "/referralnet.v1.NetworkViewService/GetNetworkView",
         AuditKind.Read, "service-user", subject, subject, "care", "consent:c-1", "NotFound", null);
 }
