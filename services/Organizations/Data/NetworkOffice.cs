@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Organizations.Events;
+using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Identity;
 
 namespace ReferralNet.Organizations.Data;
