@@ -24,6 +24,7 @@ public abstract class CheckMembershipTests(ReferralNetFixture fixture) : Directo
         Assert.Equal(member.Etag, membership.MemberVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(organization.Organization.Etag, membership.OrganizationVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(membership.OrganizationActive);
+        Assert.Equal((organization.Organization.Kind, member.Profession), (membership.OrganizationKind, membership.Profession));
     }
 
     [SkippableFact]

@@ -321,7 +321,13 @@ public sealed class ProbeEndpoint(CallerRecheck recheck, AuditScope audit) : Pro
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);
-        return Task.FromResult(new WhoAmIResponse { MemberId = caller.MemberId, OrganizationId = caller.OrganizationId });
+        return Task.FromResult(new WhoAmIResponse
+        {
+            MemberId = caller.MemberId,
+            OrganizationId = caller.OrganizationId,
+            Profession = caller.Profession,
+            OrganizationKind = caller.OrganizationKind?.ToString() ?? "",
+        });
     }
 
     /// <inheritdoc />

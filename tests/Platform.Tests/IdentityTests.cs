@@ -120,6 +120,26 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
     }
 
     [SkippableFact]
+    public async Task The_caller_carries_the_profession_and_organization_kind_the_directory_holds_not_the_token()
+    {
+        var organization = await NewOrganizationAsync();
+        var (member, call) = await NewMemberAsync(organization);
+
+        var answer = await Probe.WhoAmIAsync(new WhoAmIRequest(), call);
+        Assert.Equal(("social-worker", "SocialNeighbourhoodTeam"), (answer.Profession, answer.OrganizationKind));
+
+        // A change of profession reaches the probe's next call through MemberChanged, as access rules that depend on it need.
+        var changed = (await Directory.UpdateMemberAsync(new UpdateMemberRequest
+        {
+            Member = new Member { Id = member.Id, Etag = member.Etag, Profession = "gp" },
+            UpdateMask = new FieldMask { Paths = { "profession" } },
+        }, organization.Admin)).Member;
+        await hosts.Bridge.MemberChangedAsync(member.Id, long.Parse(changed.Etag));
+
+        Assert.Equal("gp", (await Probe.WhoAmIAsync(new WhoAmIRequest(), call)).Profession);
+    }
+
+    [SkippableFact]
     public async Task A_late_old_event_does_not_restore_an_old_state()
     {
         var organization = await NewOrganizationAsync();

@@ -53,12 +53,13 @@ public sealed class MemberDirectory(IServiceScopeFactory scopes, TimeProvider ti
         var row = await members.AsNoTracking()
             .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new
             {
-                Member = new MemberState(m.Id, m.OrganizationId, m.Role, m.StartAt, m.EndAt, m.Version),
+                Member = new MemberState(m.Id, m.OrganizationId, m.Role, m.StartAt, m.EndAt, m.Version, m.Profession),
                 OrganizationActive = o.DeactivatedAt == null,
                 OrganizationVersion = o.Version,
+                OrganizationKind = o.Kind,
             })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new MembershipRead(row.Member, new OrganizationState(row.Member.OrganizationId, row.OrganizationActive, row.OrganizationVersion));
+        return row is null ? null : new MembershipRead(row.Member, new OrganizationState(row.Member.OrganizationId, row.OrganizationActive, row.OrganizationVersion, row.OrganizationKind));
     }
 }
 
@@ -73,12 +74,12 @@ public static class MembershipChanges
     {
         foreach (var member in db.ChangeTracker.Entries<Member>().Select(e => e.Entity))
         {
-            cache.Apply(new MemberState(member.Id, member.OrganizationId, member.Role, member.StartAt, member.EndAt, member.Version));
+            cache.Apply(new MemberState(member.Id, member.OrganizationId, member.Role, member.StartAt, member.EndAt, member.Version, member.Profession));
         }
 
         foreach (var organization in db.ChangeTracker.Entries<Organization>().Select(e => e.Entity))
         {
-            cache.Apply(new OrganizationState(organization.Id, organization.IsActive, organization.Version));
+            cache.Apply(new OrganizationState(organization.Id, organization.IsActive, organization.Version, organization.Kind));
         }
     }
 }

@@ -25,8 +25,14 @@ public sealed class ActiveMemberHandler(MembershipCache memberships, IOptions<Au
         var aborted = (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None;
         try
         {
-            if (await memberships.ConfirmsAsync(caller, aborted))
+            if (await memberships.ConfirmedAsync(caller, aborted) is { } standing)
             {
+                // The endpoint's Caller reads what the directory confirmed (profession, organization kind), not the token.
+                if (context.Resource is HttpContext http)
+                {
+                    http.Items[typeof(MemberStanding)] = standing;
+                }
+
                 context.Succeed(requirement);
             }
             else

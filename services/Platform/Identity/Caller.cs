@@ -10,6 +10,12 @@ namespace ReferralNet.Platform.Identity;
 /// </summary>
 public sealed record Caller(string MemberId, string OrganizationId, MemberRole Role)
 {
+    /// <summary>The member's profession code as the directory holds it; empty for non-professionals.</summary>
+    public string Profession { get; init; } = "";
+
+    /// <summary>The kind of the caller's organization as the directory holds it; null when not known.</summary>
+    public OrganizationKind? OrganizationKind { get; init; }
+
     /// <summary>Claim names in ReferralNet tokens.</summary>
     public static class Claims
     {
@@ -38,9 +44,14 @@ public sealed record Caller(string MemberId, string OrganizationId, MemberRole R
     }
 
     /// <summary>The caller of a gRPC call; the authorization policy guarantees there is one.</summary>
-    public static Caller Of(ServerCallContext context) =>
-        From(context.GetHttpContext().User)
-        ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "A ReferralNet bearer token is required."));
+    public static Caller Of(ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var caller = From(http.User) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "A ReferralNet bearer token is required."));
+        return http.Items.TryGetValue(typeof(MemberStanding), out var confirmed) && confirmed is MemberStanding standing
+            ? caller with { Profession = standing.Profession, OrganizationKind = standing.OrganizationKind }
+            : caller;
+    }
 
     /// <summary>True when the caller acts for <paramref name="organizationId"/>.</summary>
     public bool ActsFor(string organizationId) => OrganizationId == organizationId;

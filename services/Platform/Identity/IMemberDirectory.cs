@@ -1,3 +1,5 @@
+using ReferralNet.Platform.Domain;
+
 namespace ReferralNet.Platform.Identity;
 
 /// <summary>What the directory knows of a member when a call arrives.</summary>
@@ -5,7 +7,14 @@ namespace ReferralNet.Platform.Identity;
 /// <param name="OrganizationId">The member's organization.</param>
 /// <param name="Role">The member's current role.</param>
 /// <param name="IsActive">True while the membership has started and not ended (and the organization is active).</param>
-public sealed record MemberStanding(string MemberId, string OrganizationId, MemberRole Role, bool IsActive);
+public sealed record MemberStanding(string MemberId, string OrganizationId, MemberRole Role, bool IsActive)
+{
+    /// <summary>The member's profession code; empty for non-professionals or when unknown.</summary>
+    public string Profession { get; init; } = "";
+
+    /// <summary>The kind of the member's organization, when known.</summary>
+    public OrganizationKind? OrganizationKind { get; init; }
+}
 
 /// <summary>
 /// Finds members to issue development tokens for. Only a process that runs the organizations service has it; every

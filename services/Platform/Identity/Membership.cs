@@ -1,3 +1,5 @@
+using ReferralNet.Platform.Domain;
+
 namespace ReferralNet.Platform.Identity;
 
 /// <summary>A member as far as a caller check needs it, at one version of the member.</summary>
@@ -7,7 +9,8 @@ namespace ReferralNet.Platform.Identity;
 /// <param name="StartAt">When the membership starts or started.</param>
 /// <param name="EndAt">When it ends or ended; null when no end is planned.</param>
 /// <param name="Version">The member's version; higher is newer.</param>
-public sealed record MemberState(string MemberId, string OrganizationId, MemberRole Role, DateTimeOffset StartAt, DateTimeOffset? EndAt, long Version)
+/// <param name="Profession">The member's profession code (what emergency access and clinical reads depend on); empty for non-professionals.</param>
+public sealed record MemberState(string MemberId, string OrganizationId, MemberRole Role, DateTimeOffset StartAt, DateTimeOffset? EndAt, long Version, string Profession)
 {
     /// <summary>True while the membership has started and not ended; compared with the clock on every call.</summary>
     public bool IsActiveAt(DateTimeOffset now) => StartAt <= now && (EndAt is null || EndAt > now);
@@ -17,7 +20,8 @@ public sealed record MemberState(string MemberId, string OrganizationId, MemberR
 /// <param name="OrganizationId">The organization id.</param>
 /// <param name="IsActive">False once the organization was deactivated; its members' calls are refused.</param>
 /// <param name="Version">The organization's version; higher is newer.</param>
-public sealed record OrganizationState(string OrganizationId, bool IsActive, long Version);
+/// <param name="Kind">What kind of organization it is (consents can be given to every organization of a kind).</param>
+public sealed record OrganizationState(string OrganizationId, bool IsActive, long Version, OrganizationKind Kind);
 
 /// <summary>One read of the directory: the member (null when there is none) and its organization.</summary>
 /// <param name="Member">The member, or null.</param>

@@ -26,9 +26,15 @@ public sealed class MembershipCache(IMembershipSource source, TimeProvider time,
     /// </summary>
     /// <exception cref="MembershipUnavailableException">The membership is not known and the directory could not be asked.</exception>
     public async ValueTask<bool> ConfirmsAsync(Caller caller, CancellationToken cancellationToken) =>
+        await ConfirmedAsync(caller, cancellationToken) is not null;
+
+    /// <summary>The caller's standing when the directory confirms it (active, in this organization, in this role); otherwise null.</summary>
+    public async ValueTask<MemberStanding?> ConfirmedAsync(Caller caller, CancellationToken cancellationToken) =>
         await FindAsync(caller.MemberId, cancellationToken) is { IsActive: true } standing
         && standing.OrganizationId == caller.OrganizationId
-        && standing.Role == caller.Role;
+        && standing.Role == caller.Role
+            ? standing
+            : null;
 
     /// <summary>The member's standing now, or null when there is no such member.</summary>
     /// <exception cref="MembershipUnavailableException">The membership is not known and the directory could not be asked.</exception>
@@ -91,8 +97,12 @@ public sealed class MembershipCache(IMembershipSource source, TimeProvider time,
             return null;
         }
 
-        var organizationActive = _organizations.TryGetValue(member.OrganizationId, out var organization) && organization.State.IsActive;
-        return new MemberStanding(member.MemberId, member.OrganizationId, member.Role, organizationActive && member.IsActiveAt(now));
+        var known = _organizations.TryGetValue(member.OrganizationId, out var organization);
+        return new MemberStanding(member.MemberId, member.OrganizationId, member.Role, known && organization!.State.IsActive && member.IsActiveAt(now))
+        {
+            Profession = member.Profession,
+            OrganizationKind = known ? organization!.State.Kind : null,
+        };
     }
 
     // The version guard: a newer version replaces the state; a read of the same version only renews the trust in it;

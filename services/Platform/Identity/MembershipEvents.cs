@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Messaging;
 using Proto = ReferralNet.Contracts.V1;
 
@@ -23,7 +24,7 @@ public static class MembershipEvents
         {
             if (changed.Organization is { } organization)
             {
-                provider.GetRequiredService<MembershipCache>().Apply(new OrganizationState(organization.Id, organization.Active, changed.Version));
+                provider.GetRequiredService<MembershipCache>().Apply(new OrganizationState(organization.Id, organization.Active, changed.Version, (OrganizationKind)organization.Kind));
             }
         }));
         return services;
@@ -31,7 +32,7 @@ public static class MembershipEvents
 
     /// <summary>A member of the contract at <paramref name="version"/>.</summary>
     public static MemberState ToState(this Proto.Member member, long version) =>
-        new(member.Id, member.OrganizationId, (MemberRole)member.Role, StartOf(member.StartTime), member.EndTime?.ToDateTimeOffset(), version);
+        new(member.Id, member.OrganizationId, (MemberRole)member.Role, StartOf(member.StartTime), member.EndTime?.ToDateTimeOffset(), version, member.Profession);
 
     /// <summary>A read as the CheckMembership answer; only what a caller check needs leaves the directory.</summary>
     public static Proto.Membership? ToProto(this MembershipRead read) =>
@@ -46,6 +47,8 @@ public static class MembershipEvents
                 MemberVersion = member.Version,
                 OrganizationActive = organization.IsActive,
                 OrganizationVersion = organization.Version,
+                OrganizationKind = (Proto.OrganizationKind)organization.Kind,
+                Profession = member.Profession,
             }
             : null;
 
@@ -54,8 +57,8 @@ public static class MembershipEvents
         response.Membership is not { } membership
             ? new MembershipRead(null, null)
             : new MembershipRead(
-                new MemberState(membership.MemberId, membership.OrganizationId, (MemberRole)membership.Role, StartOf(membership.StartTime), membership.EndTime?.ToDateTimeOffset(), membership.MemberVersion),
-                new OrganizationState(membership.OrganizationId, membership.OrganizationActive, membership.OrganizationVersion));
+                new MemberState(membership.MemberId, membership.OrganizationId, (MemberRole)membership.Role, StartOf(membership.StartTime), membership.EndTime?.ToDateTimeOffset(), membership.MemberVersion, membership.Profession),
+                new OrganizationState(membership.OrganizationId, membership.OrganizationActive, membership.OrganizationVersion, (OrganizationKind)membership.OrganizationKind));
 
     // A membership without a start never starts: the safe reading of a message that lacks it.
     private static DateTimeOffset StartOf(Timestamp? start) => start?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue;

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Cases.Domain;
+using ReferralNet.Platform.Persistence;
+
+namespace ReferralNet.Cases.Data;
+
+/// <summary>The cases service's own database: service users, consents and the platform tables.</summary>
+public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContext(options)
+{
+    /// <summary>Service users.</summary>
+    public DbSet<ServiceUser> ServiceUsers => Set<ServiceUser>();
+
+    /// <summary>Keyed hashes of the service users' BSNs.</summary>
+    public DbSet<BsnHash> BsnHashes => Set<BsnHash>();
+
+    /// <summary>Household links, both directions.</summary>
+    public DbSet<HouseholdLink> HouseholdLinks => Set<HouseholdLink>();
+
+    /// <summary>Consents.</summary>
+    public DbSet<Consent> Consents => Set<Consent>();
+
+    /// <summary>Possible duplicates found to be other people.</summary>
+    public DbSet<DuplicateDismissal> DuplicateDismissals => Set<DuplicateDismissal>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CasesDbContext).Assembly);
+    }
+}
+
+/// <summary>The cases service on SQLite; carries the SQLite migrations.</summary>
+public sealed class SqliteCasesDbContext(DbContextOptions<SqliteCasesDbContext> options) : CasesDbContext(options);
+
+/// <summary>The cases service on SQL Server; carries the SQL Server migrations.</summary>
+public sealed class SqlServerCasesDbContext(DbContextOptions<SqlServerCasesDbContext> options) : CasesDbContext(options);
+
+/// <summary>The cases service on PostgreSQL; carries the PostgreSQL migrations.</summary>
+public sealed class PostgresCasesDbContext(DbContextOptions<PostgresCasesDbContext> options) : CasesDbContext(options);
+
+internal sealed class SqliteDesignTimeFactory() : DesignTimeContextFactory<SqliteCasesDbContext>(DatabaseProvider.Sqlite);
+
+internal sealed class SqlServerDesignTimeFactory() : DesignTimeContextFactory<SqlServerCasesDbContext>(DatabaseProvider.SqlServer);
+
+internal sealed class PostgresDesignTimeFactory() : DesignTimeContextFactory<PostgresCasesDbContext>(DatabaseProvider.Postgres);
