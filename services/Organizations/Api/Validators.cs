@@ -6,39 +6,17 @@ using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Organizations.Api;
 
-/// <summary>Rules shared by the validators of this file.</summary>
+/// <summary>The directory's own rules, beside the shared <see cref="FieldRules"/>.</summary>
 internal static class Rules
 {
-    public const int MaxIdLength = 64;
-    public const int MaxListItems = 50;
-
-    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().WithMessage("is required").MaximumLength(MaxIdLength);
-
-    // A name people read: required, nothing hidden in it, and short enough in the form it is stored in (NFC can grow a
-    // string, so the stored form is measured, not the input).
-    public static IRuleBuilderOptions<T, string> Name<T>(this IRuleBuilder<T, string> rule, int maxLength = 200) =>
-        rule.NotEmpty().WithMessage("is required").VisibleText()
-            .Must(name => UnicodeText.Normalize(name).Length <= maxLength).WithMessage($"must be at most {maxLength} characters");
-
     // An e-mail address, checked in the folded form it is stored and compared in.
     public static IRuleBuilderOptions<T, string> Email<T>(this IRuleBuilder<T, string> rule) =>
         rule.VisibleText()
             .Must(email => Domain.Member.IsEmailAddress(Domain.Member.NormalizeEmail(email))).WithMessage("must be an e-mail address such as 'name@organization.nl'")
             .Must(email => Domain.Member.NormalizeEmail(email).Length <= 254).WithMessage("must be at most 254 characters");
 
-    public static void Codes<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string>>> list, Func<string?, bool> isValid, string example)
-    {
-        validator.RuleFor(list).Must(items => items.Count() <= MaxListItems).WithMessage($"must have at most {MaxListItems} items");
-        validator.RuleForEach(list).Must(isValid).WithMessage($"must be a lowercase code such as '{example}'");
-    }
-
     public static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
-    public static bool IsDefined<TEnum>(TEnum value)
-        where TEnum : struct, Enum =>
-        Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0;
 }
 
 internal sealed class OrganizationValidator : RequestValidator<Proto.Organization>
@@ -46,7 +24,7 @@ internal sealed class OrganizationValidator : RequestValidator<Proto.Organizatio
     public OrganizationValidator()
     {
         RuleFor(o => o.Name).Name();
-        RuleFor(o => o.Kind).Must(Rules.IsDefined).WithMessage("must be a defined organization kind");
+        RuleFor(o => o.Kind).Must(FieldRules.IsDefined).WithMessage("must be a defined organization kind");
         RuleFor(o => o.Description).MaximumLength(2000);
         RuleFor(o => o.Website).MaximumLength(300).Must(Rules.IsHttpUrl).When(o => o.Website.Length > 0).WithMessage("must be an absolute http(s) URL");
         RuleFor(o => o.Email).Email().When(o => o.Email.Length > 0);
@@ -73,7 +51,7 @@ internal sealed class ServiceValidator : RequestValidator<Proto.Service>
         RuleFor(s => s.Name).Name();
         RuleFor(s => s.Description).MaximumLength(2000);
         RuleFor(s => s.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
-        RuleForEach(s => s.LifeDomains).Must(Rules.IsDefined).WithMessage("must be a defined life domain");
+        RuleForEach(s => s.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
         RuleFor(s => s.Eligibility).SetValidator(new EligibilityValidator()!).When(s => s.Eligibility is not null);
         RuleFor(s => s.Languages).NotEmpty().WithMessage("must name at least one language");
         this.Codes(s => s.Languages, Platform.Domain.Codes.IsLanguage, "nl");
@@ -110,7 +88,7 @@ internal sealed class MemberValidator : RequestValidator<Proto.Member>
         RuleFor(m => m.OrganizationId).Id();
         RuleFor(m => m.DisplayName).Name();
         RuleFor(m => m.Email).NotEmpty().WithMessage("is required").Email();
-        RuleFor(m => m.Role).Must(Rules.IsDefined).WithMessage("must be a defined member role");
+        RuleFor(m => m.Role).Must(FieldRules.IsDefined).WithMessage("must be a defined member role");
         RuleFor(m => m.Profession).NotEmpty().When(m => m.Role == Proto.MemberRole.Professional).WithMessage("is required for professionals");
         RuleFor(m => m.Profession).Must(Platform.Domain.Codes.IsSlug).When(m => m.Profession.Length > 0).WithMessage("must be a lowercase code such as 'social-worker'");
         this.Codes(m => m.Languages, Platform.Domain.Codes.IsLanguage, "nl");
@@ -245,7 +223,7 @@ internal sealed class AppointOrgAdminRequestValidator : RequestValidator<Proto.A
     public AppointOrgAdminRequestValidator()
     {
         RuleFor(r => r.OrganizationId).Id();
-        RuleFor(r => r.MemberId).NotEmpty().WithMessage("is required unless new_member names a new member").MaximumLength(Rules.MaxIdLength)
+        RuleFor(r => r.MemberId).NotEmpty().WithMessage("is required unless new_member names a new member").MaximumLength(FieldRules.MaxIdLength)
             .When(r => r.AppointeeCase != Proto.AppointOrgAdminRequest.AppointeeOneofCase.NewMember);
         RuleFor(r => r.NewMember).SetValidator(new FirstAdminValidator()).When(r => r.NewMember is not null);
         RuleFor(r => r.RequestId).MaximumLength(128);
@@ -257,7 +235,7 @@ internal sealed class SearchServicesRequestValidator : RequestValidator<Proto.Se
     public SearchServicesRequestValidator()
     {
         RuleFor(r => r.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
-        RuleForEach(r => r.LifeDomains).Must(Rules.IsDefined).WithMessage("must be a defined life domain");
+        RuleForEach(r => r.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
         RuleFor(r => r.Neighbourhood).Must(Codes.IsSlug).When(r => r.Neighbourhood.Length > 0).WithMessage("must be a lowercase neighbourhood code such as 'moerwijk'");
         RuleFor(r => r.Language).Must(Codes.IsLanguage).When(r => r.Language.Length > 0).WithMessage("must be an ISO 639 code such as 'ar'");
         RuleFor(r => r.Language).NotEmpty().When(r => r.LanguageRequired).WithMessage("is required when language_required is set");

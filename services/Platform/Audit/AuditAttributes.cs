@@ -47,4 +47,10 @@ public sealed class AuditScope
         SubjectId = subjectId;
         ServiceUserId = serviceUserId;
     }
+
+    /// <summary>On what ground the call may touch the data ("consent:&lt;id&gt;", "break-the-glass:&lt;id&gt;"); the caller's role when not set.</summary>
+    public string? Basis { get; private set; }
+
+    /// <summary>Records the ground of the access, e.g. the consent that allowed it.</summary>
+    public void Grounds(string basis) => Basis = basis;
 }

@@ -53,8 +53,7 @@ public sealed class AuditCall
         Scope.SubjectId,
         Scope.ServiceUserId,
         _rule.Audited.Purpose,
-        // Every access so far rests on the caller's role; consent and break-the-glass arrive with the cases service.
-        "role",
+        Scope.Basis ?? "role",
         outcome,
         _traceId);
 

@@ -13,7 +13,11 @@ public sealed class ActiveMemberRequirement : IAuthorizationRequirement;
 public sealed class ActiveMemberHandler(MembershipCache memberships, IOptions<AuthOptions> options) : AuthorizationHandler<ActiveMemberRequirement>
 {
     /// <inheritdoc />
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveMemberRequirement requirement)
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveMemberRequirement requirement) =>
+        ConfirmAsync(context, requirement);
+
+    /// <summary>Meets <paramref name="requirement"/> when the token's member is active in its organization and role.</summary>
+    public async Task ConfirmAsync(AuthorizationHandlerContext context, IAuthorizationRequirement requirement)
     {
         var settings = options.Value;
         if (!TokenAudience.IsOnly(context.User, settings.Audience, settings.WorkloadAudience) || Caller.From(context.User) is not { } caller)

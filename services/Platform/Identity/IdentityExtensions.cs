@@ -43,8 +43,10 @@ public static class IdentityExtensions
         services.TryAddSingleton<MembershipCache>();
         services.TryAddSingleton<CallerRecheck>();
         services.AddMembershipEvents();
-        services.AddSingleton<IAuthorizationHandler, ActiveMemberHandler>();
+        services.AddSingleton<ActiveMemberHandler>();
+        services.AddSingleton<IAuthorizationHandler>(provider => provider.GetRequiredService<ActiveMemberHandler>());
         services.AddSingleton<IAuthorizationHandler, WorkloadHandler>();
+        services.AddSingleton<IAuthorizationHandler, MemberOrWorkloadHandler>();
         services.TryAddSingleton<GrpcAuthorizationResults>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -97,7 +99,11 @@ public static class IdentityExtensions
             .AddPolicy(Workload.Policy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .AddRequirements(new WorkloadRequirement()));
+                .AddRequirements(new WorkloadRequirement()))
+            .AddPolicy(Workload.MemberOrWorkloadPolicy, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new MemberOrWorkloadRequirement()));
         return services;
     }
 

@@ -14,6 +14,9 @@ public sealed record Workload(string Name)
     /// <summary>The policy of internal RPCs: <c>[Authorize(Policy = Workload.Policy)]</c>.</summary>
     public const string Policy = "workload";
 
+    /// <summary>The policy of RPCs that members and the other services both call: <c>[Authorize(Policy = Workload.MemberOrWorkloadPolicy)]</c>.</summary>
+    public const string MemberOrWorkloadPolicy = "member-or-workload";
+
     /// <summary>
     /// The claim naming the workload: OAuth's authorized party, which client-credentials tokens of common authorities
     /// (Entra ID v2, Keycloak, Auth0) set to the client id.
@@ -64,11 +67,14 @@ public sealed class WorkloadRequirement : IAuthorizationRequirement;
 /// <summary>Checks <see cref="WorkloadRequirement"/> on the token alone: a workload has no membership to look up.</summary>
 public sealed class WorkloadHandler(IOptions<AuthOptions> options) : AuthorizationHandler<WorkloadRequirement>
 {
+    /// <summary>True when <paramref name="workload"/> is one of the configured workloads.</summary>
+    public static bool IsAllowed(Workload workload, AuthOptions options) => options.Workloads.Contains(workload.Name, StringComparer.Ordinal);
+
     /// <inheritdoc />
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, WorkloadRequirement requirement)
     {
         var workload = Workload.From(context.User, options.Value);
-        if (workload is not null && options.Value.Workloads.Contains(workload.Name, StringComparer.Ordinal))
+        if (workload is not null && IsAllowed(workload, options.Value))
         {
             context.Succeed(requirement);
         }
@@ -77,6 +83,33 @@ public sealed class WorkloadHandler(IOptions<AuthOptions> options) : Authorizati
             context.Fail(new AuthorizationFailureReason(this, workload is null
                 ? "Only a workload token may call this internal RPC."
                 : "This workload is not among ReferralNet:Auth:Workloads."));
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Met by an allowed workload's token or by an active member's token.</summary>
+public sealed class MemberOrWorkloadRequirement : IAuthorizationRequirement;
+
+/// <summary>Checks a workload token like <see cref="WorkloadHandler"/> and any other token like <see cref="ActiveMemberHandler"/>.</summary>
+public sealed class MemberOrWorkloadHandler(ActiveMemberHandler members, IOptions<AuthOptions> options) : AuthorizationHandler<MemberOrWorkloadRequirement>
+{
+    /// <inheritdoc />
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, MemberOrWorkloadRequirement requirement)
+    {
+        if (Workload.From(context.User, options.Value) is not { } workload)
+        {
+            return members.ConfirmAsync(context, requirement);
+        }
+
+        if (WorkloadHandler.IsAllowed(workload, options.Value))
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, "This workload is not among ReferralNet:Auth:Workloads."));
         }
 
         return Task.CompletedTask;

@@ -43,14 +43,18 @@ public sealed class SecretKeys(IConfiguration configuration, IHostEnvironment en
     }
 
     /// <summary>Throws at start-up when Production lacks a required key.</summary>
-    public static void EnsureConfigured(IConfiguration configuration, IHostEnvironment environment)
+    public static void EnsureConfigured(IConfiguration configuration, IHostEnvironment environment) =>
+        EnsureConfigured(configuration, environment, Required);
+
+    /// <summary>Throws at start-up when Production lacks one of the keys <paramref name="names"/> (a service's own keys).</summary>
+    public static void EnsureConfigured(IConfiguration configuration, IHostEnvironment environment, IEnumerable<string> names)
     {
         if (!environment.IsProduction())
         {
             return;
         }
 
-        var missing = Required.Where(name => string.IsNullOrEmpty(configuration[$"{Section}:{name}"])).ToList();
+        var missing = names.Where(name => string.IsNullOrEmpty(configuration[$"{Section}:{name}"])).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidOperationException($"Configure {string.Join(", ", missing.Select(m => $"{Section}:{m}"))} (base64, at least 32 bytes) in Production.");
