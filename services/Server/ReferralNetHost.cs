@@ -1,3 +1,4 @@
+using ReferralNet.Cases;
 using ReferralNet.Organizations;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Hosting;
@@ -8,7 +9,7 @@ namespace ReferralNet.Server;
 /// <summary>Builds the ReferralNet process: the platform plus every service that configuration enables.</summary>
 public static class ReferralNetHost
 {
-    private static readonly string[] KnownServices = [OrganizationsModule.Name];
+    private static readonly string[] KnownServices = [OrganizationsModule.Name, CasesModule.Name];
 
     /// <summary>Builds the host; <paramref name="configure"/> runs before the services register (tests add configuration there).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -35,6 +36,12 @@ public static class ReferralNetHost
             builder.AddOrganizationsPeer();
         }
 
+        var runsCases = options.Runs(CasesModule.Name);
+        if (runsCases)
+        {
+            builder.AddCases();
+        }
+
         var app = builder.Build();
         app.MapPlatformEndpoints();
         if (runsOrganizations)
@@ -42,12 +49,29 @@ public static class ReferralNetHost
             app.MapOrganizations();
         }
 
+        if (runsCases)
+        {
+            app.MapCases();
+        }
+
         return app;
     }
 
     /// <summary>Migrates, bootstraps and (embedded shape) seeds the databases of the services this process runs.</summary>
-    public static Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
-        Options(app.Configuration).Runs(OrganizationsModule.Name) ? app.Services.InitializeOrganizationsAsync(cancellationToken) : Task.CompletedTask;
+    public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var options = Options(app.Configuration);
+        if (options.Runs(CasesModule.Name))
+        {
+            await app.Services.InitializeCasesAsync(cancellationToken);
+        }
+
+        // The directory seeds after the cases database exists: its first events (the organizations) are for cases too.
+        if (options.Runs(OrganizationsModule.Name))
+        {
+            await app.Services.InitializeOrganizationsAsync(cancellationToken);
+        }
+    }
 
     /// <summary>
     /// <c>dev-token --member &lt;id or e-mail&gt;</c>, <c>dev-token --network-admin</c> or <c>dev-token --workload &lt;service&gt;</c>:

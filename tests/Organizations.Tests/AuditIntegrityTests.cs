@@ -56,7 +56,7 @@ public abstract class AuditIntegrityTests(ReferralNetFixture fixture) : Director
         Assert.Equal(before + 48, await InDatabase(db => db.AuditTrail.CountAsync()));
         var changeRecords = await InDatabase(db => db.AuditTrail.AsNoTracking().Where(r => r.Action == CreateService && r.OrganizationId == organization.Organization.Id).ToListAsync());
         Assert.Equal(created.Order(), changeRecords.Select(r => r.SubjectId!).Order());
-        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single().VerifyAsync(null, CancellationToken.None);
+        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single(v => v.Service == "organizations").VerifyAsync(null, CancellationToken.None);
         Assert.True(verification.Intact, verification.Finding?.Detail);
     }
 
@@ -99,7 +99,7 @@ public abstract class AuditIntegrityTests(ReferralNetFixture fixture) : Director
             stored.Select(r => new AuditEntry(r.OccurredAt, r.MemberId, r.OrganizationId, r.Role, r.Action, r.Kind, r.SubjectType, r.SubjectId, r.ServiceUserId, r.Purpose, r.Basis, r.Outcome, r.TraceId)));
         Assert.Equal(Enumerable.Range(0, 300).Select(i => stored[0].Sequence + i), stored.Select(r => r.Sequence));
         Assert.All(stored, record => Assert.True(record.IsIntact(keys)));
-        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single().VerifyAsync(null, CancellationToken.None);
+        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single(v => v.Service == "organizations").VerifyAsync(null, CancellationToken.None);
         Assert.True(verification.Intact, verification.Finding?.Detail);
     }
 

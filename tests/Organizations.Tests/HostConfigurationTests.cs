@@ -37,6 +37,18 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Production_running_cases_needs_the_bsn_key_from_configuration()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ReferralNetHost.Build(["--environment", "Production"], builder =>
+            builder.Configuration.AddInMemoryCollection([
+                new("ReferralNet:Auth:Authority", "https://login.example"),
+                new("ReferralNet:Keys:PageTokens", Convert.ToBase64String(new byte[32])),
+                new("ReferralNet:Keys:AuditTrail", Convert.ToBase64String(new byte[32])),
+            ])));
+        Assert.Contains("ReferralNet:Keys:BsnIdentity", error.Message);
+    }
+
+    [Fact]
     public async Task Production_with_a_configured_issuer_builds()
     {
         await using var app = Build("Production", ("ReferralNet:Auth:Issuer", "https://login.example"), ("ReferralNet:Auth:SigningKey", Convert.ToBase64String(new byte[32])));
@@ -76,5 +88,6 @@ public sealed class HostConfigurationTests
             builder.Configuration["ReferralNet:Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "referralnet-config-test");
             builder.Configuration["ReferralNet:Keys:PageTokens"] = Convert.ToBase64String(new byte[32]);
             builder.Configuration["ReferralNet:Keys:AuditTrail"] = Convert.ToBase64String(new byte[32]);
+            builder.Configuration["ReferralNet:Keys:BsnIdentity"] = Convert.ToBase64String(new byte[32]);
         });
 }

@@ -24,7 +24,7 @@ public abstract class MemberTests(ReferralNetFixture fixture) : DirectoryTest(fi
         Assert.Equal(member.Id, audit[1].MemberId);
         Assert.Equal(organization.Organization.Id, audit[1].OrganizationId);
         Assert.Equal("professional", audit[1].Role);
-        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single().VerifyAsync(null, CancellationToken.None);
+        var verification = await Fixture.Services.GetServices<IAuditVerifier>().Single(v => v.Service == "organizations").VerifyAsync(null, CancellationToken.None);
         Assert.True(verification.Intact, verification.Finding?.Detail);
     }
 

@@ -73,6 +73,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
         {
             var cluster = await PostgresCluster.Shared;
             settings["ConnectionStrings:organizations"] = await cluster.CreateDatabaseAsync("organizations");
+            settings["ConnectionStrings:cases"] = await cluster.CreateDatabaseAsync("cases");
         }
 
         foreach (var (key, value) in Configuration)

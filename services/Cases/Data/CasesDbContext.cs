@@ -19,6 +19,9 @@ public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContex
     /// <summary>Consents.</summary>
     public DbSet<Consent> Consents => Set<Consent>();
 
+    /// <summary>The organizations of the network as their events describe them.</summary>
+    public DbSet<KnownOrganization> KnownOrganizations => Set<KnownOrganization>();
+
     /// <summary>Possible duplicates found to be other people.</summary>
     public DbSet<DuplicateDismissal> DuplicateDismissals => Set<DuplicateDismissal>();
 

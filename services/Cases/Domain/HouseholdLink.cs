@@ -37,10 +37,10 @@ public sealed class HouseholdLink
     }
 
     /// <summary>The service user the link belongs to.</summary>
-    public string ServiceUserId { get; private set; } = "";
+    public string ServiceUserId { get; private init; } = "";
 
     /// <summary>The other member of the household.</summary>
-    public string OtherServiceUserId { get; private set; } = "";
+    public string OtherServiceUserId { get; private init; } = "";
 
     /// <summary>What the other is to this service user.</summary>
     public HouseholdRelation Relation { get; private init; }
@@ -48,12 +48,12 @@ public sealed class HouseholdLink
     /// <summary>When the link was made.</summary>
     public DateTimeOffset LinkedAt { get; private init; }
 
-    /// <summary>Re-points the link from or to <paramref name="mergedId"/> at the record it was merged into.</summary>
-    public void Repoint(string mergedId, string survivorId)
-    {
-        ServiceUserId = ServiceUserId == mergedId ? survivorId : ServiceUserId;
-        OtherServiceUserId = OtherServiceUserId == mergedId ? survivorId : OtherServiceUserId;
-    }
+    /// <summary>This link with <paramref name="mergedId"/> replaced by the record it was merged into.</summary>
+    public HouseholdLink Repointed(string mergedId, string survivorId) => new(
+        ServiceUserId == mergedId ? survivorId : ServiceUserId,
+        OtherServiceUserId == mergedId ? survivorId : OtherServiceUserId,
+        Relation,
+        LinkedAt);
 
     /// <summary>The link from <paramref name="serviceUserId"/> to <paramref name="otherServiceUserId"/> and its reverse.</summary>
     public static (HouseholdLink Link, HouseholdLink Reverse) Between(string serviceUserId, string otherServiceUserId, HouseholdRelation relation, DateTimeOffset now)

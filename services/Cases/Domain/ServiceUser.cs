@@ -26,7 +26,7 @@ public sealed class ServiceUser : VersionedEntity
     {
         Neighbourhood = neighbourhood;
         RegisteredByOrganizationId = organizationId;
-        Apply(details);
+        Apply(details, now);
     }
 
     /// <summary>Given name(s).</summary>
@@ -66,7 +66,14 @@ public sealed class ServiceUser : VersionedEntity
     public void Update(ServiceUserDetails details, DateTimeOffset now)
     {
         EnsureLive();
-        Apply(details);
+        Apply(details, now);
+        Touch(now);
+    }
+
+    /// <summary>Records that the household links changed (they are the record's too: its etag moves).</summary>
+    public void RecordHouseholdChange(DateTimeOffset now)
+    {
+        EnsureLive();
         Touch(now);
     }
 
@@ -109,8 +116,13 @@ public sealed class ServiceUser : VersionedEntity
         }
     }
 
-    private void Apply(ServiceUserDetails details)
+    private void Apply(ServiceUserDetails details, DateTimeOffset now)
     {
+        if (details.DateOfBirth > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            throw new DomainRuleException("DATE_OF_BIRTH_IN_FUTURE", "A date of birth cannot be in the future.");
+        }
+
         GivenName = details.GivenName;
         FamilyName = details.FamilyName;
         DateOfBirth = details.DateOfBirth;
@@ -138,14 +150,11 @@ public sealed class BsnHash
     }
 
     /// <summary>The service user.</summary>
-    public string ServiceUserId { get; private set; } = "";
+    public string ServiceUserId { get; private init; } = "";
 
     /// <summary>The id of the key that made the hash.</summary>
     public string KeyId { get; private init; } = "";
 
     /// <summary>HMAC-SHA256 of the BSN, hex.</summary>
     public string Hash { get; private init; } = "";
-
-    /// <summary>Moves the hash to the record a duplicate was merged into.</summary>
-    public void MoveTo(string serviceUserId) => ServiceUserId = serviceUserId;
 }

@@ -90,11 +90,11 @@ public sealed class OrganizationsEndpoint(
             query = query.Where(o => o.DeactivatedAt == null);
         }
 
-        var page = await PageAsync(query, after, size, context.CancellationToken);
+        var page = await Paging.PageAsync(query, after, size, context.CancellationToken);
         return new Proto.ListOrganizationsResponse
         {
             Organizations = { page.Items.Select(o => o.ToProto()) },
-            NextPageToken = NextToken(page, pageQuery),
+            NextPageToken = pageTokens.NextToken(page, pageQuery),
         };
     }
 
@@ -198,11 +198,11 @@ public sealed class OrganizationsEndpoint(
             query = query.Where(Service.NotEndedAt(now));
         }
 
-        var page = await PageAsync(query, after, size, context.CancellationToken);
+        var page = await Paging.PageAsync(query, after, size, context.CancellationToken);
         return new Proto.ListServicesResponse
         {
             Services = { page.Items.Select(s => s.ToProto(now)) },
-            NextPageToken = NextToken(page, pageQuery),
+            NextPageToken = pageTokens.NextToken(page, pageQuery),
         };
     }
 
@@ -298,11 +298,11 @@ public sealed class OrganizationsEndpoint(
             query = query.Where(Member.ActiveAt(now));
         }
 
-        var page = await PageAsync(query, after, size, context.CancellationToken);
+        var page = await Paging.PageAsync(query, after, size, context.CancellationToken);
         return new Proto.ListMembersResponse
         {
             Members = { page.Items.Select(m => m.ToProto(now)) },
-            NextPageToken = NextToken(page, pageQuery),
+            NextPageToken = pageTokens.NextToken(page, pageQuery),
         };
     }
 
@@ -499,23 +499,6 @@ public sealed class OrganizationsEndpoint(
 
     private static AlreadyExistsException EmailTaken(string field) =>
         new("EMAIL_TAKEN", $"{field}: this e-mail address is already in use in the network.");
-
-    private static async Task<(List<T> Items, bool More)> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken)
-        where T : VersionedEntity
-    {
-        if (afterId is not null)
-        {
-            query = query.Where(e => string.Compare(e.Id, afterId) > 0);
-        }
-
-        var items = await query.OrderBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var more = items.Count > size;
-        return (more ? items[..size] : items, more);
-    }
-
-    private string NextToken<T>((List<T> Items, bool More) page, string query)
-        where T : VersionedEntity =>
-        page.More ? pageTokens.Encode(new PageCursor([page.Items[^1].Id]), query) : "";
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Secrets;
 using ReferralNet.Platform.Validation;
 
@@ -9,6 +11,28 @@ namespace ReferralNet.Platform.Api;
 /// <summary>Page sizes (AIP-158).</summary>
 public static class Paging
 {
+    /// <summary>
+    /// One page of <paramref name="query"/> in id order (ids are time-ordered UUIDs, so oldest first), after the id the
+    /// page token carried; reads one more row to know whether another page follows.
+    /// </summary>
+    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken)
+        where T : VersionedEntity
+    {
+        if (afterId is not null)
+        {
+            query = query.Where(e => string.Compare(e.Id, afterId) > 0);
+        }
+
+        var items = await query.OrderBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var more = items.Count > size;
+        return new Page<T>(more ? items[..size] : items, more);
+    }
+
+    /// <summary>The token of the page after <paramref name="page"/> of <paramref name="query"/>; empty after the last page.</summary>
+    public static string NextToken<T>(this PageTokens tokens, Page<T> page, string query)
+        where T : VersionedEntity =>
+        page.More ? tokens.Encode(new PageCursor([page.Items[^1].Id]), query) : "";
+
     /// <summary>The page size to use: <paramref name="defaultSize"/> for 0, at most <paramref name="maxSize"/>; negative is invalid.</summary>
     public static int Size(int requested, int defaultSize, int maxSize, string field = "page_size") => requested switch
     {
@@ -98,3 +122,8 @@ public sealed class PageTokens(SecretKeys keys)
 /// <param name="Keys">The sort key of the last item returned.</param>
 /// <param name="Position">How many items came before the next page (for 1-based ranks).</param>
 public sealed record PageCursor(string[] Keys, int Position = 0);
+
+/// <summary>A page of a list.</summary>
+/// <param name="Items">The items of the page.</param>
+/// <param name="More">Whether another page follows.</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, bool More);

@@ -30,6 +30,9 @@ public static class DatabaseExtensions
         var connectionString = configuration.GetConnectionString(service);
 
         var sqliteConnection = connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}";
+
+        // Checked at start-up: a server database without a connection string must stop the process, not its first call.
+        var serverConnection = options.Provider == DatabaseProvider.Sqlite ? null : Require(connectionString, service);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             // Once per process, not per context: the file holds personal data and is created owner-only before SQLite opens it.
@@ -61,10 +64,10 @@ public static class DatabaseExtensions
                     KeptOpenSqliteConnection.Use(builder);
                     break;
                 case DatabaseProvider.SqlServer:
-                    builder.UseSqlServer(Require(connectionString, service));
+                    builder.UseSqlServer(serverConnection);
                     break;
                 case DatabaseProvider.Postgres:
-                    builder.UseNpgsql(Require(connectionString, service));
+                    builder.UseNpgsql(serverConnection);
                     break;
             }
         }

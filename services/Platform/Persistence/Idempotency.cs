@@ -27,7 +27,8 @@ public static class Idempotency
         string requestId,
         DateTimeOffset now,
         Func<Task<TResponse>> create,
-        Func<TResponse, string> subjectOf)
+        Func<TResponse, string> subjectOf,
+        Func<TResponse, string?>? serviceUserOf = null)
         where TRequest : IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -35,7 +36,7 @@ public static class Idempotency
         if (string.IsNullOrEmpty(requestId))
         {
             var response = await create();
-            AuditCall.Current?.Scope.Subject(subjectOf(response));
+            AuditCall.Current?.Scope.Subject(subjectOf(response), serviceUserOf?.Invoke(response));
             await db.SaveChangesAsync(cancellationToken);
             return response;
         }
@@ -44,7 +45,7 @@ public static class Idempotency
         try
         {
             var created = await create();
-            AuditCall.Current?.Scope.Subject(subjectOf(created));
+            AuditCall.Current?.Scope.Subject(subjectOf(created), serviceUserOf?.Invoke(created));
             db.ProcessedRequests.Add(new ProcessedRequest
             {
                 Method = key.Method,
@@ -62,7 +63,7 @@ public static class Idempotency
             db.ChangeTracker.Clear();
             if (await EarlierAnswerAsync<TResponse>(db, key, cancellationToken) is { } earlier)
             {
-                AuditCall.Current?.Scope.Subject(subjectOf(earlier));
+                AuditCall.Current?.Scope.Subject(subjectOf(earlier), serviceUserOf?.Invoke(earlier));
                 return earlier;
             }
 

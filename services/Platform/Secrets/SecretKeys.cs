@@ -112,6 +112,9 @@ public sealed class KeyRing
     /// <summary>The key with id <paramref name="keyId"/>, or null when the ring does not hold it.</summary>
     public byte[]? Find(string keyId) => _byId.GetValueOrDefault(keyId);
 
+    /// <summary>Every key of the ring with its id, the current one first.</summary>
+    public IEnumerable<(string Id, byte[] Secret)> Keys => _byId.Select(pair => (pair.Key, pair.Value));
+
     // A key's id is a short digest of the key: it names the key in stored records without revealing anything usable.
     private static string IdOf(byte[] key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key))[..12];
 }

@@ -64,7 +64,7 @@ internal sealed class ConsentConfiguration : IEntityTypeConfiguration<Consent>
         builder.Property(c => c.EvidenceReference).HasMaxLength(200);
         builder.Property(c => c.RecordedByMemberId).HasMaxLength(36);
         builder.Property(c => c.RecordedByOrganizationId).HasMaxLength(36);
-        builder.Property(c => c.RevokeReason).HasMaxLength(500);
+        builder.Property(c => c.RevokeReason).HasMaxLength(2000);
         builder.Property(c => c.RevokedByMemberId).HasMaxLength(36);
         builder.Property(c => c.RevocationGround).HasConversion<string>().HasMaxLength(32);
         builder.Ignore(c => c.LifeDomains);
@@ -87,5 +87,16 @@ internal sealed class DuplicateDismissalConfiguration : IEntityTypeConfiguration
         builder.Property(d => d.Reason).HasMaxLength(500);
         builder.Property(d => d.DismissedByMemberId).HasMaxLength(36);
         builder.Property(d => d.DismissedByOrganizationId).HasMaxLength(36);
+    }
+}
+
+internal sealed class KnownOrganizationConfiguration : IEntityTypeConfiguration<KnownOrganization>
+{
+    public void Configure(EntityTypeBuilder<KnownOrganization> builder)
+    {
+        builder.ToTable("known_organizations");
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Id).HasMaxLength(36);
+        builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(40);
     }
 }

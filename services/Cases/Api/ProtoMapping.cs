@@ -1,0 +1,92 @@
+using ReferralNet.Cases.Domain;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Validation;
+using Proto = ReferralNet.Contracts.V1;
+
+namespace ReferralNet.Cases.Api;
+
+/// <summary>Domain ⇄ proto. Enum numbers are shared by design, so enums map by value.</summary>
+internal static class ProtoMapping
+{
+    public static Proto.ServiceUser ToProto(this ServiceUser user, IEnumerable<HouseholdLink> household) => new()
+    {
+        Id = user.Id,
+        GivenName = user.GivenName,
+        FamilyName = user.FamilyName,
+        DateOfBirth = user.DateOfBirth.ToProto(),
+        Neighbourhood = user.Neighbourhood,
+        Languages = { user.Languages },
+        InterpreterNeeded = user.InterpreterNeeded,
+        HasBsn = user.HasBsn,
+        Household =
+        {
+            household.OrderBy(l => l.LinkedAt).ThenBy(l => l.OtherServiceUserId).Select(l => new Proto.HouseholdLink
+            {
+                ServiceUserId = l.OtherServiceUserId,
+                Relation = (Proto.HouseholdRelation)l.Relation,
+                LinkTime = l.LinkedAt.ToProtoTimestamp(),
+            }),
+        },
+        CreateTime = user.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = user.UpdatedAt.ToProtoTimestamp(),
+        Etag = user.ETag,
+    };
+
+    public static ServiceUserDetails ToDetails(this Proto.ServiceUser user) => new(
+        UnicodeText.Normalize(user.GivenName),
+        UnicodeText.Normalize(user.FamilyName),
+        user.DateOfBirth.ToDate(),
+        [.. user.Languages],
+        user.InterpreterNeeded);
+
+    public static Proto.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    // Validated before it gets here (CalendarDateRules).
+    public static DateOnly ToDate(this Proto.CalendarDate date) => new(date.Year, date.Month, date.Day);
+
+    public static Proto.Consent ToProto(this Consent consent, DateTimeOffset now)
+    {
+        var proto = new Proto.Consent
+        {
+            Id = consent.Id,
+            ServiceUserId = consent.ServiceUserId,
+            Purpose = (Proto.ConsentPurpose)consent.Purpose,
+            LifeDomains = { consent.LifeDomains.Select(d => (Proto.LifeDomain)d) },
+            StartTime = consent.StartAt.ToProtoTimestamp(),
+            EndTime = consent.EndAt?.ToProtoTimestamp(),
+            Method = (Proto.ConsentMethod)consent.Method,
+            ByRepresentative = consent.ByRepresentative,
+            EvidenceReference = consent.EvidenceReference,
+            RecordedByMemberId = consent.RecordedByMemberId,
+            RecordedByOrganizationId = consent.RecordedByOrganizationId,
+            Status = (Proto.ConsentStatus)consent.StatusAt(now),
+            RevokeTime = consent.RevokedAt?.ToProtoTimestamp(),
+            RevokeReason = consent.RevokeReason,
+            RevokedByMemberId = consent.RevokedByMemberId ?? "",
+            CreateTime = consent.CreatedAt.ToProtoTimestamp(),
+            Etag = consent.ETag,
+        };
+        if (consent.OrganizationId is { } organizationId)
+        {
+            proto.OrganizationId = organizationId;
+        }
+        else
+        {
+            proto.OrganizationKind = (Proto.OrganizationKind)consent.OrganizationKind!.Value;
+        }
+
+        return proto;
+    }
+
+    public static ConsentGrant ToGrant(this Proto.Consent consent, DateTimeOffset now) => new(
+        consent.GranteeCase == Proto.Consent.GranteeOneofCase.OrganizationId ? consent.OrganizationId : null,
+        consent.GranteeCase == Proto.Consent.GranteeOneofCase.OrganizationKind ? (OrganizationKind)consent.OrganizationKind : null,
+        (ConsentPurpose)consent.Purpose,
+        [.. consent.LifeDomains.Select(d => (LifeDomain)d).Distinct()],
+        consent.StartTime?.ToInstant() ?? now,
+        consent.EndTime?.ToInstant(),
+        (ConsentMethod)consent.Method,
+        consent.ByRepresentative,
+        consent.EvidenceReference.Trim());
+}

@@ -1,0 +1,202 @@
+using FluentValidation;
+using ReferralNet.Cases.Domain;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Validation;
+using Proto = ReferralNet.Contracts.V1;
+
+namespace ReferralNet.Cases.Api;
+
+/// <summary>The BSN rule; its message never echoes the number.</summary>
+internal static class BsnRules
+{
+    public const string Message = "must be a BSN: 9 digits passing the eleven-test";
+
+    public static IRuleBuilderOptions<T, string> Bsn<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(bsn => Domain.Bsn.Parse(bsn) is not null).WithMessage(Message);
+}
+
+internal sealed class CalendarDateValidator : RequestValidator<Proto.CalendarDate>
+{
+    public CalendarDateValidator()
+    {
+        RuleFor(d => d.Year).InclusiveBetween(1900, 2200);
+        RuleFor(d => d.Month).InclusiveBetween(1, 12);
+        RuleFor(d => d.Day).Must((d, day) => d.Year is >= 1900 and <= 2200 && d.Month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(d.Year, d.Month))
+            .WithMessage("must be a day of the month");
+    }
+}
+
+internal sealed class ServiceUserValidator : RequestValidator<Proto.ServiceUser>
+{
+    public ServiceUserValidator()
+    {
+        RuleFor(s => s.GivenName).Name();
+        RuleFor(s => s.FamilyName).Name();
+        RuleFor(s => s.DateOfBirth).NotNull().WithMessage("is required").SetValidator(new CalendarDateValidator()!);
+        RuleFor(s => s.Languages).NotEmpty().WithMessage("must name at least one language");
+        this.Codes(s => s.Languages, Platform.Domain.Codes.IsLanguage, "nl");
+    }
+}
+
+internal sealed class ConsentValidator : RequestValidator<Proto.Consent>
+{
+    public ConsentValidator()
+    {
+        RuleFor(c => c.GranteeCase).NotEqual(Proto.Consent.GranteeOneofCase.None).WithMessage("is required: an organization_id or an organization_kind")
+            .OverridePropertyName("organization_id");
+        RuleFor(c => c.OrganizationId).Id().When(c => c.GranteeCase == Proto.Consent.GranteeOneofCase.OrganizationId);
+        RuleFor(c => c.OrganizationKind).Must(FieldRules.IsDefined).When(c => c.GranteeCase == Proto.Consent.GranteeOneofCase.OrganizationKind)
+            .WithMessage("must be a defined organization kind");
+        RuleFor(c => c.Purpose).Must(FieldRules.IsDefined).WithMessage("must be a defined consent purpose");
+        RuleFor(c => c.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
+        RuleForEach(c => c.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
+        RuleFor(c => c.Method).Must(FieldRules.IsDefined).WithMessage("must be a defined consent method");
+        RuleFor(c => c.EvidenceReference).MaximumLength(200).VisibleText();
+        RuleFor(c => c.StartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(c => c.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp")
+            .Must((c, end) => end is null || c.StartTime is null || !ProtoValues.IsValid(c.StartTime) || end.ToDateTimeOffset() > c.StartTime.ToDateTimeOffset())
+            .WithMessage("must be after start_time");
+    }
+}
+
+internal sealed class RegisterServiceUserRequestValidator : RequestValidator<Proto.RegisterServiceUserRequest>
+{
+    public RegisterServiceUserRequestValidator()
+    {
+        RuleFor(r => r.ServiceUser).NotNull().WithMessage("is required").SetValidator(new ServiceUserValidator());
+        RuleFor(r => r.ServiceUser.Neighbourhood).Must(Platform.Domain.Codes.IsSlug).When(r => r.ServiceUser is not null)
+            .WithMessage("must be a lowercase neighbourhood code such as 'moerwijk'");
+        RuleFor(r => r.Bsn).Bsn().When(r => r.Bsn.Length > 0);
+        RuleFor(r => r.Consent).NotNull().WithMessage("is required").SetValidator(new ConsentValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetServiceUserRequestValidator : RequestValidator<Proto.GetServiceUserRequest>
+{
+    public GetServiceUserRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class FindServiceUserByBsnRequestValidator : RequestValidator<Proto.FindServiceUserByBsnRequest>
+{
+    public FindServiceUserByBsnRequestValidator() => RuleFor(r => r.Bsn).NotEmpty().WithMessage("is required").Bsn();
+}
+
+internal sealed class UpdateServiceUserRequestValidator : RequestValidator<Proto.UpdateServiceUserRequest>
+{
+    public UpdateServiceUserRequestValidator()
+    {
+        RuleFor(r => r.ServiceUser).NotNull().WithMessage("is required");
+        RuleFor(r => r.ServiceUser.Id).Id().When(r => r.ServiceUser is not null);
+        RuleFor(r => r.ServiceUser.Etag).NotEmpty().When(r => r.ServiceUser is not null).WithMessage("is required: send the etag you read");
+    }
+}
+
+internal sealed class MoveServiceUserRequestValidator : RequestValidator<Proto.MoveServiceUserRequest>
+{
+    public MoveServiceUserRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.Neighbourhood).Must(Platform.Domain.Codes.IsSlug).WithMessage("must be a lowercase neighbourhood code such as 'moerwijk'");
+        RuleFor(r => r.MoveTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class LinkHouseholdMemberRequestValidator : RequestValidator<Proto.LinkHouseholdMemberRequest>
+{
+    public LinkHouseholdMemberRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.RelatedServiceUserId).Id().NotEqual(r => r.ServiceUserId).WithMessage("must be another service user");
+        RuleFor(r => r.Relation).Must(FieldRules.IsDefined).WithMessage("must be a defined household relation");
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class UnlinkHouseholdMemberRequestValidator : RequestValidator<Proto.UnlinkHouseholdMemberRequest>
+{
+    public UnlinkHouseholdMemberRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.RelatedServiceUserId).Id();
+    }
+}
+
+internal sealed class ListPossibleDuplicatesRequestValidator : RequestValidator<Proto.ListPossibleDuplicatesRequest>
+{
+    public ListPossibleDuplicatesRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}
+
+internal sealed class MergeServiceUsersRequestValidator : RequestValidator<Proto.MergeServiceUsersRequest>
+{
+    public MergeServiceUsersRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.DuplicateServiceUserId).Id().NotEqual(r => r.ServiceUserId).WithMessage("must be another service user");
+        RuleFor(r => r.ConfirmationMethod).Must(FieldRules.IsDefined).WithMessage("must say how the service user confirmed it");
+    }
+}
+
+internal sealed class DismissPossibleDuplicateRequestValidator : RequestValidator<Proto.DismissPossibleDuplicateRequest>
+{
+    public DismissPossibleDuplicateRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.DuplicateServiceUserId).Id();
+        RuleFor(r => r.Reason).Name(500);
+    }
+}
+
+internal sealed class GrantConsentRequestValidator : RequestValidator<Proto.GrantConsentRequest>
+{
+    public GrantConsentRequestValidator()
+    {
+        RuleFor(r => r.Consent).NotNull().WithMessage("is required").SetValidator(new ConsentValidator());
+        RuleFor(r => r.Consent.ServiceUserId).Id().When(r => r.Consent is not null);
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetConsentRequestValidator : RequestValidator<Proto.GetConsentRequest>
+{
+    public GetConsentRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListConsentsRequestValidator : RequestValidator<Proto.ListConsentsRequest>
+{
+    public ListConsentsRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+        RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined consent status");
+    }
+}
+
+internal sealed class RevokeConsentRequestValidator : RequestValidator<Proto.RevokeConsentRequest>
+{
+    public RevokeConsentRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.Reason).Name(2000);
+    }
+}
+
+internal sealed class CheckConsentRequestValidator : RequestValidator<Proto.CheckConsentRequest>
+{
+    public CheckConsentRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.OrganizationId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.Purpose).Must(FieldRules.IsDefined).WithMessage("must be a defined consent purpose");
+        RuleFor(r => r.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
+        RuleForEach(r => r.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
+        RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
+    }
+}

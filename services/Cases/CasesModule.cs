@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using ReferralNet.Cases.Api;
+using ReferralNet.Cases.Data;
+using ReferralNet.Cases.Events;
+using ReferralNet.Platform.Hosting;
+using ReferralNet.Platform.Messaging;
+using ReferralNet.Platform.Persistence;
+using ReferralNet.Platform.Secrets;
+using Proto = ReferralNet.Contracts.V1;
+
+namespace ReferralNet.Cases;
+
+/// <summary>Registers and maps the cases service: service users and consents (cases, care team and network view follow).</summary>
+public static class CasesModule
+{
+    /// <summary>The service's name in configuration and health.</summary>
+    public const string Name = "cases";
+
+    /// <summary>Adds the cases service: its database, its endpoints, the BSN key ring and its event handlers.</summary>
+    public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
+    {
+        SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment, [BsnKeys.KeyName]);
+        builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name);
+        builder.Services.AddGrpcEndpoint<ServiceUsersEndpoint, CasesDbContext>(Name, Proto.ServiceUsersService.Descriptor.FullName);
+        builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
+        builder.Services.AddSingleton<BsnKeys>();
+        builder.Services.AddScoped<OrganizationChangedHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
+        return builder;
+    }
+
+    /// <summary>Maps the cases service's gRPC endpoints.</summary>
+    public static WebApplication MapCases(this WebApplication app)
+    {
+        app.MapGrpcService<ServiceUsersEndpoint>();
+        app.MapGrpcService<ConsentsEndpoint>();
+        return app;
+    }
+
+    /// <summary>Migrates the cases database (when MigrateOnStart is set).</summary>
+    public static async Task InitializeCasesAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (services.GetRequiredService<IOptions<PersistenceOptions>>().Value.MigrateOnStart)
+        {
+            await services.MigrateAsync<CasesDbContext>(cancellationToken);
+        }
+    }
+}

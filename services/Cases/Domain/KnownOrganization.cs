@@ -1,0 +1,46 @@
+using ReferralNet.Platform.Domain;
+
+namespace ReferralNet.Cases.Domain;
+
+/// <summary>
+/// What the cases service knows of an organization of the network, kept from OrganizationChanged events: its kind decides
+/// whether a consent given to "every organization of a kind" covers it.
+/// </summary>
+public sealed class KnownOrganization
+{
+    private KnownOrganization()
+    {
+    }
+
+    /// <summary>An organization as the event of <paramref name="version"/> describes it.</summary>
+    public KnownOrganization(string id, OrganizationKind kind, bool isActive, long version)
+    {
+        Id = id;
+        Apply(kind, isActive, version);
+    }
+
+    /// <summary>The organization id.</summary>
+    public string Id { get; private init; } = "";
+
+    /// <summary>Its kind.</summary>
+    public OrganizationKind Kind { get; private set; }
+
+    /// <summary>False once it was deactivated.</summary>
+    public bool IsActive { get; private set; }
+
+    /// <summary>The version of the organization this describes; a late older event never replaces a newer one.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Takes the state of <paramref name="version"/> when it is newer than what is held.</summary>
+    public void Apply(OrganizationKind kind, bool isActive, long version)
+    {
+        if (version <= Version)
+        {
+            return;
+        }
+
+        Kind = kind;
+        IsActive = isActive;
+        Version = version;
+    }
+}
