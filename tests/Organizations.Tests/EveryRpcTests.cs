@@ -45,15 +45,9 @@ public abstract class EveryRpcTests(ReferralNetFixture fixture) : DirectoryTest(
         Assert.NotEmpty(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
     }
 
-    private static IMessage Empty(string rpc) =>
-        OrganizationsService.Descriptor.Methods.Single(m => m.Name == rpc).InputType.Parser.ParseFrom(ByteString.Empty);
+    private static IMessage Empty(string rpc) => EmptyRequest(OrganizationsService.Descriptor, rpc);
 
-    private async Task CallAsync(string rpc, IMessage request, CallOptions options)
-    {
-        var raw = Marshallers.Create<byte[]>(bytes => bytes, bytes => bytes);
-        var method = new Method<byte[], byte[]>(MethodType.Unary, OrganizationsService.Descriptor.FullName, rpc, raw, raw);
-        await Channel.CreateCallInvoker().AsyncUnaryCall(method, null, options, request.ToByteArray());
-    }
+    private Task CallAsync(string rpc, IMessage request, CallOptions options) => CallRawAsync(OrganizationsService.Descriptor, rpc, request, options);
 }
 
 [Collection(SqliteCollection.Name)]

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -119,6 +121,18 @@ public abstract class HostTest(ReferralNetFixture fixture) : IDisposable
         }).ToList();
         start.SetResult();
         return await Task.WhenAll(calls);
+    }
+
+    /// <summary>The empty request of <paramref name="rpc"/> of <paramref name="service"/>.</summary>
+    protected static IMessage EmptyRequest(ServiceDescriptor service, string rpc) =>
+        service.Methods.Single(m => m.Name == rpc).InputType.Parser.ParseFrom(ByteString.Empty);
+
+    /// <summary>Calls <paramref name="rpc"/> of <paramref name="service"/> with raw bytes, as a client of any language would.</summary>
+    protected async Task CallRawAsync(ServiceDescriptor service, string rpc, IMessage request, CallOptions options)
+    {
+        var raw = Marshallers.Create<byte[]>(bytes => bytes, bytes => bytes);
+        var method = new Method<byte[], byte[]>(MethodType.Unary, service.FullName, rpc, raw, raw);
+        await Channel.CreateCallInvoker().AsyncUnaryCall(method, null, options, request.ToByteArray());
     }
 
     /// <summary>Lets the server log errors containing <paramref name="text"/> during this test (a fault the test injects).</summary>
