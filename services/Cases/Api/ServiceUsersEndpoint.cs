@@ -159,9 +159,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
-        var related = (await db.VisibleAsync(request.RelatedServiceUserId, caller, now, context.CancellationToken)
-            ?? throw new NotFoundException("Service user", request.RelatedServiceUserId)).User;
+        var (user, related) = await HouseholdPairAsync(request.ServiceUserId, request.RelatedServiceUserId, caller, now, context.CancellationToken);
         return await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             if (await db.HouseholdLinks.AnyAsync(l => l.ServiceUserId == user.Id && l.OtherServiceUserId == related.Id, context.CancellationToken))
@@ -183,9 +181,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
-        var related = (await db.VisibleAsync(request.RelatedServiceUserId, caller, now, context.CancellationToken)
-            ?? throw new NotFoundException("Service user", request.RelatedServiceUserId)).User;
+        var (user, related) = await HouseholdPairAsync(request.ServiceUserId, request.RelatedServiceUserId, caller, now, context.CancellationToken);
         var links = await db.HouseholdLinks
             .Where(l => (l.ServiceUserId == user.Id && l.OtherServiceUserId == related.Id) || (l.ServiceUserId == related.Id && l.OtherServiceUserId == user.Id))
             .ToListAsync(context.CancellationToken);
@@ -292,6 +288,14 @@ public sealed class ServiceUsersEndpoint(
         audit.Subject(visible.User.Id, visible.User.Id);
         audit.Grounds($"consent:{visible.Basis.Id}");
         return visible;
+    }
+
+    // Both members of a household link must be in the caller's scope; the first one under a consent to change it.
+    private async Task<(ServiceUser User, ServiceUser Related)> HouseholdPairAsync(string id, string relatedId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var user = (await VisibleAsync(id, caller, now, cancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
+        var related = await db.VisibleAsync(relatedId, caller, now, cancellationToken) ?? throw new NotFoundException("Service user", relatedId);
+        return (user, related.User);
     }
 
     private async Task<Proto.ServiceUser> ToProtoAsync(ServiceUser user, Caller caller, DateTimeOffset now, CancellationToken cancellationToken) =>
