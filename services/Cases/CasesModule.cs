@@ -10,7 +10,7 @@ using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Cases;
 
-/// <summary>Registers and maps the cases service: service users and consents (cases, care team and network view follow).</summary>
+/// <summary>Registers and maps the cases service: service users, consents, cases and needs (care team and network view follow).</summary>
 public static class CasesModule
 {
     /// <summary>The service's name in configuration and health.</summary>
@@ -23,9 +23,15 @@ public static class CasesModule
         builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name);
         builder.Services.AddGrpcEndpoint<ServiceUsersEndpoint, CasesDbContext>(Name, Proto.ServiceUsersService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
+        builder.Services.AddGrpcEndpoint<CasesEndpoint, CasesDbContext>(Name, Proto.CasesService.Descriptor.FullName);
         builder.Services.AddSingleton<BsnKeys>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
+        builder.Services.AddScoped<CoordinatorMembershipHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.MemberChanged, CoordinatorMembershipHandler>());
+        builder.Services.AddScoped<PillarToPostHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostDetected, PillarToPostHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostCleared, PillarToPostHandler>());
         return builder;
     }
 
@@ -34,6 +40,7 @@ public static class CasesModule
     {
         app.MapGrpcService<ServiceUsersEndpoint>();
         app.MapGrpcService<ConsentsEndpoint>();
+        app.MapGrpcService<CasesEndpoint>();
         return app;
     }
 

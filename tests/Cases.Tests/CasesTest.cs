@@ -1,7 +1,9 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Cases.Data;
 using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Messaging;
 
 namespace ReferralNet.Cases.Tests;
 
@@ -16,6 +18,13 @@ public abstract class CasesTest(CasesFixture fixture) : HostTest(fixture)
     protected ServiceUsersService.ServiceUsersServiceClient ServiceUsers => new(Channel);
 
     protected ConsentsService.ConsentsServiceClient Consents => new(Channel);
+
+    protected CasesService.CasesServiceClient Cases => new(Channel);
+
+    /// <summary>Delivers <paramref name="integrationEvent"/> to the host's subscribers as the outbox would.</summary>
+    protected Task PublishAsync(IMessage integrationEvent) =>
+        Fixture.Services.GetRequiredService<IEventBus>().PublishAsync(
+            new IntegrationEvent(Guid.NewGuid(), integrationEvent.Descriptor.FullName, integrationEvent.ToByteArray(), Clock.Now), CancellationToken.None);
 
     /// <summary>A random BSN that passes the eleven-test.</summary>
     protected static string NewBsn()

@@ -1,7 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
-using Google.Protobuf;
-using ReferralNet.Platform.Messaging;
 using RevocationGround = ReferralNet.Cases.Domain.RevocationGround;
 
 namespace ReferralNet.Cases.Tests;
@@ -168,9 +166,6 @@ public abstract class ConsentTests(CasesFixture fixture) : CasesTest(fixture)
     private Task<CheckConsentResponse> CheckAsync(CallOptions call, string serviceUserId, ConsentPurpose purpose, LifeDomain domain, LifeDomain also) =>
         CheckAsync(call, serviceUserId, purpose, domain, (LifeDomain?)also);
 
-    private Task PublishAsync(IMessage integrationEvent) =>
-        Fixture.Services.GetRequiredService<IEventBus>().PublishAsync(
-            new IntegrationEvent(Guid.NewGuid(), integrationEvent.Descriptor.FullName, integrationEvent.ToByteArray(), Clock.Now), CancellationToken.None);
 }
 
 [Collection(SqliteCollection.Name)]

@@ -40,6 +40,65 @@ internal static class ProtoMapping
         [.. user.Languages],
         user.InterpreterNeeded);
 
+    public static Proto.Case ToProto(this Case found, DateTimeOffset now) => new()
+    {
+        Id = found.Id,
+        ServiceUserId = found.ServiceUserId,
+        HouseholdServiceUserIds = { found.HouseholdServiceUserIds },
+        CoordinatorMemberId = found.CoordinatorMemberId,
+        CoordinatorOrganizationId = found.CoordinatorOrganizationId,
+        HandoverNeeded = found.HandoverNeededAt(now),
+        Plan = found.Plan,
+        Goals =
+        {
+            found.Goals.Select(g => new Proto.Goal
+            {
+                Id = g.Id,
+                Description = g.Description,
+                LifeDomain = (Proto.LifeDomain)(g.LifeDomain ?? 0),
+                Status = (Proto.GoalStatus)g.Status,
+                TargetDate = g.TargetDate?.ToProto(),
+            }),
+        },
+        Status = (Proto.CaseStatus)found.Status,
+        CloseReason = found.CloseReason,
+        CreateTime = found.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = found.UpdatedAt.ToProtoTimestamp(),
+        CloseTime = found.ClosedAt?.ToProtoTimestamp(),
+        Etag = found.ETag,
+    };
+
+    // Validated before it gets here: a goal without a status is open.
+    public static IReadOnlyList<GoalSpec> ToSpecs(this IEnumerable<Proto.Goal> goals) => [.. goals.Select(g => new GoalSpec(
+        g.Id.Length > 0 ? g.Id : null,
+        UnicodeText.Normalize(g.Description),
+        g.LifeDomain == Proto.LifeDomain.Unspecified ? null : (LifeDomain)g.LifeDomain,
+        g.Status == Proto.GoalStatus.Unspecified ? GoalStatus.Open : (GoalStatus)g.Status,
+        g.TargetDate?.ToDate()))];
+
+    public static Proto.Need ToProto(this Need need) => new()
+    {
+        Id = need.Id,
+        ServiceUserId = need.ServiceUserId,
+        LifeDomain = (Proto.LifeDomain)need.LifeDomain,
+        Severity = (Proto.NeedSeverity)need.Severity,
+        Status = (Proto.NeedStatus)need.Status,
+        Description = need.Description,
+        Dimensions = { need.Dimensions.Select(d => (Proto.PositiveHealthDimension)d) },
+        StatusNote = need.StatusNote,
+        RecordedByMemberId = need.RecordedByMemberId,
+        RecordedByOrganizationId = need.RecordedByOrganizationId,
+        AtRisk = need.AtRisk,
+        AtRiskReasons = { need.AtRiskReasons.Select(r => (Proto.PillarToPostReason)r) },
+        AtRiskTime = need.AtRiskAt?.ToProtoTimestamp(),
+        CreateTime = need.CreatedAt.ToProtoTimestamp(),
+        UpdateTime = need.UpdatedAt.ToProtoTimestamp(),
+        Etag = need.ETag,
+    };
+
+    public static IReadOnlyCollection<PositiveHealthDimension> ToDomain(this IEnumerable<Proto.PositiveHealthDimension> dimensions) =>
+        [.. dimensions.Select(d => (PositiveHealthDimension)d)];
+
     public static Proto.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     // Validated before it gets here (CalendarDateRules).

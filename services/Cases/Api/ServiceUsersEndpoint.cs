@@ -251,6 +251,23 @@ public sealed class ServiceUsersEndpoint(
             }
         }
 
+        var duplicateCases = await db.Cases.Where(c => c.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken);
+        if (duplicateCases.Any(c => c.Status == CaseStatus.Open)
+            && await db.Cases.AnyAsync(c => c.ServiceUserId == user.Id && c.Status == CaseStatus.Open, context.CancellationToken))
+        {
+            throw new DomainRuleException("BOTH_HAVE_OPEN_CASES", "Both records have an open case; close one before merging.");
+        }
+
+        foreach (var moved in duplicateCases)
+        {
+            moved.MoveTo(user.Id, now);
+        }
+
+        foreach (var need in await db.Needs.Where(n => n.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
+        {
+            need.MoveTo(user.Id, now);
+        }
+
         await MoveHouseholdAsync(duplicate.Id, user.Id, context.CancellationToken);
         await db.ServiceUsers.Where(s => s.MergedIntoId == duplicate.Id)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.MergedIntoId, user.Id), context.CancellationToken);

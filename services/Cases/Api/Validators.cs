@@ -200,3 +200,133 @@ internal sealed class CheckConsentRequestValidator : RequestValidator<Proto.Chec
         RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
     }
 }
+
+internal sealed class GoalValidator : RequestValidator<Proto.Goal>
+{
+    public GoalValidator()
+    {
+        RuleFor(g => g.Id).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(g => g.Description).Name(500);
+        RuleFor(g => g.LifeDomain).IsInEnum().WithMessage("must be a defined life domain");
+        RuleFor(g => g.Status).IsInEnum().WithMessage("must be a defined goal status");
+        RuleFor(g => g.TargetDate).SetValidator(new CalendarDateValidator()!).When(g => g.TargetDate is not null);
+    }
+}
+
+internal sealed class CaseValidator : RequestValidator<Proto.Case>
+{
+    public CaseValidator()
+    {
+        RuleFor(c => c.ServiceUserId).Id();
+        RuleFor(c => c.CoordinatorMemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(c => c.Plan).MaximumLength(4000).VisibleText();
+        RuleFor(c => c.Goals).Must(goals => goals.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} goals");
+        RuleForEach(c => c.Goals).SetValidator(new GoalValidator());
+        RuleFor(c => c.HouseholdServiceUserIds).Must(ids => ids.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} items");
+        RuleForEach(c => c.HouseholdServiceUserIds).Id();
+    }
+}
+
+internal sealed class OpenCaseRequestValidator : RequestValidator<Proto.OpenCaseRequest>
+{
+    public OpenCaseRequestValidator()
+    {
+        RuleFor(r => r.Case).NotNull().WithMessage("is required").SetValidator(new CaseValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetCaseRequestValidator : RequestValidator<Proto.GetCaseRequest>
+{
+    public GetCaseRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListCasesRequestValidator : RequestValidator<Proto.ListCasesRequest>
+{
+    public ListCasesRequestValidator()
+    {
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+        RuleFor(r => r.CoordinatorMemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
+        RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined case status");
+    }
+}
+
+internal sealed class UpdateCaseRequestValidator : RequestValidator<Proto.UpdateCaseRequest>
+{
+    public UpdateCaseRequestValidator()
+    {
+        RuleFor(r => r.Case).NotNull().WithMessage("is required");
+        RuleFor(r => r.Case.Id).Id().When(r => r.Case is not null);
+        RuleFor(r => r.Case.Etag).NotEmpty().When(r => r.Case is not null).WithMessage("is required: send the etag you read");
+        RuleFor(r => r.HandoverNote).MaximumLength(2000).VisibleText();
+    }
+}
+
+internal sealed class CloseCaseRequestValidator : RequestValidator<Proto.CloseCaseRequest>
+{
+    public CloseCaseRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.Reason).Name(2000);
+    }
+}
+
+internal sealed class NeedValidator : RequestValidator<Proto.Need>
+{
+    public NeedValidator()
+    {
+        RuleFor(n => n.ServiceUserId).Id();
+        RuleFor(n => n.LifeDomain).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
+        RuleFor(n => n.Severity).Must(FieldRules.IsDefined).WithMessage("must be a defined severity");
+        RuleFor(n => n.Description).MaximumLength(2000).VisibleText();
+        RuleForEach(n => n.Dimensions).Must(FieldRules.IsDefined).WithMessage("must be a defined positive-health dimension");
+    }
+}
+
+internal sealed class RecordNeedRequestValidator : RequestValidator<Proto.RecordNeedRequest>
+{
+    public RecordNeedRequestValidator()
+    {
+        RuleFor(r => r.Need).NotNull().WithMessage("is required").SetValidator(new NeedValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetNeedRequestValidator : RequestValidator<Proto.GetNeedRequest>
+{
+    public GetNeedRequestValidator() => RuleFor(r => r.Id).Id();
+}
+
+internal sealed class ListNeedsRequestValidator : RequestValidator<Proto.ListNeedsRequest>
+{
+    public ListNeedsRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+        RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined need status");
+        RuleForEach(r => r.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
+    }
+}
+
+internal sealed class UpdateNeedRequestValidator : RequestValidator<Proto.UpdateNeedRequest>
+{
+    public UpdateNeedRequestValidator()
+    {
+        RuleFor(r => r.Need).NotNull().WithMessage("is required");
+        RuleFor(r => r.Need.Id).Id().When(r => r.Need is not null);
+        RuleFor(r => r.Need.Etag).NotEmpty().When(r => r.Need is not null).WithMessage("is required: send the etag you read");
+    }
+}
+
+internal sealed class ChangeNeedStatusRequestValidator : RequestValidator<Proto.ChangeNeedStatusRequest>
+{
+    public ChangeNeedStatusRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.Status).Must(FieldRules.IsDefined).WithMessage("must be IDENTIFIED, IN_PROGRESS, MET or UNMET");
+        RuleFor(r => r.Note).MaximumLength(2000).VisibleText();
+    }
+}

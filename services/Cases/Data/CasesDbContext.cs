@@ -4,7 +4,7 @@ using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Cases.Data;
 
-/// <summary>The cases service's own database: service users, consents and the platform tables.</summary>
+/// <summary>The cases service's own database: service users, consents, cases and needs, and the platform tables.</summary>
 public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContext(options)
 {
     /// <summary>Service users.</summary>
@@ -18,6 +18,12 @@ public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContex
 
     /// <summary>Consents.</summary>
     public DbSet<Consent> Consents => Set<Consent>();
+
+    /// <summary>Cases.</summary>
+    public DbSet<Case> Cases => Set<Case>();
+
+    /// <summary>Needs.</summary>
+    public DbSet<Need> Needs => Set<Need>();
 
     /// <summary>The organizations of the network as their events describe them.</summary>
     public DbSet<KnownOrganization> KnownOrganizations => Set<KnownOrganization>();

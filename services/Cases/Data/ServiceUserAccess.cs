@@ -59,6 +59,30 @@ public static class ServiceUserAccess
     }
 
     /// <summary>
+    /// The needs the caller's organization may see at <paramref name="now"/>: a consent to it (with one of
+    /// <paramref name="purposes"/> when given) covers the need's service user and life domain.
+    /// </summary>
+    public static IQueryable<Need> VisibleNeeds(this CasesDbContext db, Caller caller, DateTimeOffset now, params ConsentPurpose[] purposes)
+    {
+        var consents = db.Consents.Where(Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now));
+        if (purposes.Length > 0)
+        {
+            consents = consents.Where(c => purposes.Contains(c.Purpose));
+        }
+
+        return db.Needs.Where(n => consents.Any(c => c.ServiceUserId == n.ServiceUserId && (c.DomainMask & n.DomainBit) != 0));
+    }
+
+    /// <summary>The cases the caller's organization may see at <paramref name="now"/>: those of service users it holds a COORDINATION consent for.</summary>
+    public static IQueryable<Case> VisibleCases(this CasesDbContext db, Caller caller, DateTimeOffset now)
+    {
+        var coordinating = db.Consents.Where(Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now))
+            .Where(c => c.Purpose == ConsentPurpose.Coordination)
+            .Select(c => c.ServiceUserId);
+        return db.Cases.Where(c => coordinating.Contains(c.ServiceUserId));
+    }
+
+    /// <summary>
     /// The live records that share a BSN hash with <paramref name="serviceUserId"/> and were not found to be other people:
     /// the possible duplicates its coordinator resolves.
     /// </summary>

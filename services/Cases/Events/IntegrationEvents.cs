@@ -44,6 +44,49 @@ internal static class IntegrationEvents
         Version = survivor.Version,
     };
 
+    public static Proto.CaseOpened OpenedEvent(this Case opened) => new()
+    {
+        CaseId = opened.Id,
+        ServiceUserId = opened.ServiceUserId,
+        HouseholdServiceUserIds = { opened.HouseholdServiceUserIds },
+        CoordinatorMemberId = opened.CoordinatorMemberId,
+        CoordinatorOrganizationId = opened.CoordinatorOrganizationId,
+        Version = opened.Version,
+    };
+
+    public static Proto.CaseCoordinatorChanged CoordinatorChangedEvent(this Case changed, string previousCoordinatorMemberId) => new()
+    {
+        CaseId = changed.Id,
+        ServiceUserId = changed.ServiceUserId,
+        PreviousCoordinatorMemberId = previousCoordinatorMemberId,
+        CoordinatorMemberId = changed.CoordinatorMemberId,
+        CoordinatorOrganizationId = changed.CoordinatorOrganizationId,
+        Version = changed.Version,
+    };
+
+    public static Proto.CaseClosed ClosedEvent(this Case closed) => new() { CaseId = closed.Id, ServiceUserId = closed.ServiceUserId, Version = closed.Version };
+
+    public static Proto.NeedRecorded RecordedEvent(this Need need) => new()
+    {
+        NeedId = need.Id,
+        ServiceUserId = need.ServiceUserId,
+        LifeDomain = (Proto.LifeDomain)need.LifeDomain,
+        Severity = (Proto.NeedSeverity)need.Severity,
+        Dimensions = { need.Dimensions.Select(d => (Proto.PositiveHealthDimension)d) },
+        OrganizationId = need.RecordedByOrganizationId,
+        Version = need.Version,
+    };
+
+    public static Proto.NeedStatusChanged StatusChangedEvent(this Need need, NeedStatus previous) => new()
+    {
+        NeedId = need.Id,
+        ServiceUserId = need.ServiceUserId,
+        LifeDomain = (Proto.LifeDomain)need.LifeDomain,
+        PreviousStatus = (Proto.NeedStatus)previous,
+        Status = (Proto.NeedStatus)need.Status,
+        Version = need.Version,
+    };
+
     public static Proto.ConsentGranted GrantedEvent(this Consent consent)
     {
         var granted = new Proto.ConsentGranted

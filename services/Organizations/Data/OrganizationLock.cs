@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralNet.Organizations.Domain;
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Organizations.Data;
 
@@ -33,8 +34,7 @@ internal static class OrganizationLock
         this OrganizationsDbContext db, string organizationId, Func<Organization, Task<T>> change, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var locked = await db.Organizations.Where(o => o.Id == organizationId)
-            .ExecuteUpdateAsync(set => set.SetProperty(o => o.Version, o => o.Version), cancellationToken);
+        var locked = await db.Organizations.Where(o => o.Id == organizationId).LockAsync(cancellationToken);
         if (locked == 0)
         {
             throw new NotFoundException("Organization", organizationId);

@@ -12,18 +12,20 @@ namespace ReferralNet.Platform.Api;
 public static class Paging
 {
     /// <summary>
-    /// One page of <paramref name="query"/> in id order (ids are time-ordered UUIDs, so oldest first), after the id the
-    /// page token carried; reads one more row to know whether another page follows.
+    /// One page of <paramref name="query"/> in id order (ids are time-ordered UUIDs: oldest first, or newest first with
+    /// <paramref name="newestFirst"/>), after the id the page token carried; reads one more row to know whether another
+    /// page follows.
     /// </summary>
-    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken)
+    public static async Task<Page<T>> PageAsync<T>(IQueryable<T> query, string? afterId, int size, CancellationToken cancellationToken, bool newestFirst = false)
         where T : VersionedEntity
     {
         if (afterId is not null)
         {
-            query = query.Where(e => string.Compare(e.Id, afterId) > 0);
+            query = newestFirst ? query.Where(e => string.Compare(e.Id, afterId) < 0) : query.Where(e => string.Compare(e.Id, afterId) > 0);
         }
 
-        var items = await query.OrderBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var ordered = newestFirst ? query.OrderByDescending(e => e.Id) : query.OrderBy(e => e.Id);
+        var items = await ordered.Take(size + 1).ToListAsync(cancellationToken);
         var more = items.Count > size;
         return new Page<T>(more ? items[..size] : items, more);
     }

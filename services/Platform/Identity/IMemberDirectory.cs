@@ -14,6 +14,12 @@ public sealed record MemberStanding(string MemberId, string OrganizationId, Memb
 
     /// <summary>The kind of the member's organization, when known.</summary>
     public OrganizationKind? OrganizationKind { get; init; }
+
+    /// <summary>When the membership ends or ended, when an end is known.</summary>
+    public DateTimeOffset? EndsAt { get; init; }
+
+    /// <summary>The membership's version; higher is newer.</summary>
+    public long Version { get; init; }
 }
 
 /// <summary>

@@ -102,6 +102,8 @@ public sealed class MembershipCache(IMembershipSource source, TimeProvider time,
         {
             Profession = member.Profession,
             OrganizationKind = known ? organization!.State.Kind : null,
+            EndsAt = member.EndAt,
+            Version = member.Version,
         };
     }
 

@@ -217,3 +217,16 @@ public static class Instants
     public static DateTimeOffset AtStoragePrecision(DateTimeOffset instant) =>
         new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }
+
+/// <summary>Row locks for rules that span rows (one open case per service user, an organization's state and its creates).</summary>
+public static class RowLocks
+{
+    /// <summary>
+    /// Takes the write lock of the rows of <paramref name="rows"/> until the current transaction ends, with a no-op update
+    /// of their version (their etags stay valid); a plain read would let two transactions check the same state and both
+    /// act on it. Returns how many rows it locked. Run it inside <see cref="ServiceDbContext.BeginWriteAsync"/>.
+    /// </summary>
+    public static Task<int> LockAsync<T>(this IQueryable<T> rows, CancellationToken cancellationToken)
+        where T : Domain.VersionedEntity =>
+        rows.ExecuteUpdateAsync(set => set.SetProperty(e => e.Version, e => e.Version), cancellationToken);
+}

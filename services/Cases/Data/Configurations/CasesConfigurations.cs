@@ -100,3 +100,61 @@ internal sealed class KnownOrganizationConfiguration : IEntityTypeConfiguration<
         builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(40);
     }
 }
+
+internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
+{
+    public void Configure(EntityTypeBuilder<Case> builder)
+    {
+        builder.ToTable("cases");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasMaxLength(36);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.ServiceUserId).HasMaxLength(36);
+        builder.Property(c => c.CoordinatorMemberId).HasMaxLength(36);
+        builder.Property(c => c.CoordinatorOrganizationId).HasMaxLength(36);
+        builder.Property(c => c.Plan).HasMaxLength(4000);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.CloseReason).HasMaxLength(2000);
+        builder.Property(c => c.HandoverNote).HasMaxLength(2000);
+        builder.HasMany(c => c.Goals).WithOne().HasForeignKey(g => g.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(c => c.Goals).UsePropertyAccessMode(PropertyAccessMode.Field).HasField("_goals");
+        builder.Ignore(c => c.ETag);
+        builder.HasIndex(c => new { c.ServiceUserId, c.Status });
+        builder.HasIndex(c => new { c.CoordinatorMemberId, c.Status });
+    }
+}
+
+internal sealed class GoalConfiguration : IEntityTypeConfiguration<Goal>
+{
+    public void Configure(EntityTypeBuilder<Goal> builder)
+    {
+        builder.ToTable("goals");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Id).HasMaxLength(36);
+        builder.Property(g => g.CaseId).HasMaxLength(36);
+        builder.Property(g => g.Description).HasMaxLength(500);
+        builder.Property(g => g.LifeDomain).HasConversion<string>().HasMaxLength(32);
+        builder.Property(g => g.Status).HasConversion<string>().HasMaxLength(16);
+    }
+}
+
+internal sealed class NeedConfiguration : IEntityTypeConfiguration<Need>
+{
+    public void Configure(EntityTypeBuilder<Need> builder)
+    {
+        builder.ToTable("needs");
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Id).HasMaxLength(36);
+        builder.Property(n => n.Version).IsConcurrencyToken();
+        builder.Property(n => n.ServiceUserId).HasMaxLength(36);
+        builder.Property(n => n.LifeDomain).HasConversion<string>().HasMaxLength(32);
+        builder.Property(n => n.Severity).HasConversion<string>().HasMaxLength(16);
+        builder.Property(n => n.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(n => n.Description).HasMaxLength(2000);
+        builder.Property(n => n.StatusNote).HasMaxLength(2000);
+        builder.Property(n => n.RecordedByMemberId).HasMaxLength(36);
+        builder.Property(n => n.RecordedByOrganizationId).HasMaxLength(36);
+        builder.Ignore(n => n.ETag);
+        builder.HasIndex(n => new { n.ServiceUserId, n.LifeDomain });
+    }
+}

@@ -43,6 +43,79 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.ToTable("bsn_hashes", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Case", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("CloseReason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("CoordinatorEndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CoordinatorMemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("CoordinatorOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<long>("CoordinatorVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HandoverNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.PrimitiveCollection<string[]>("HouseholdServiceUserIds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoordinatorMemberId", "Status");
+
+                    b.HasIndex("ServiceUserId", "Status");
+
+                    b.ToTable("cases", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.Consent", b =>
                 {
                     b.Property<string>("Id")
@@ -167,6 +240,44 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.ToTable("duplicate_dismissals", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("CaseId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("LifeDomain")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("goals", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.HouseholdLink", b =>
                 {
                     b.Property<string>("ServiceUserId")
@@ -212,6 +323,89 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("known_organizations", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Need", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<bool>("AtRisk")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("AtRiskAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<int[]>("AtRiskReasons")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.PrimitiveCollection<int[]>("Dimensions")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.Property<int>("DomainBit")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LifeDomain")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RecordedByMemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("RecordedByOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<DateTimeOffset?>("RiskFoundAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StatusNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId", "LifeDomain");
+
+                    b.ToTable("needs", (string)null);
                 });
 
             modelBuilder.Entity("ReferralNet.Cases.Domain.ServiceUser", b =>
@@ -525,6 +719,20 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("processed_requests", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
+                {
+                    b.HasOne("ReferralNet.Cases.Domain.Case", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Case", b =>
+                {
+                    b.Navigation("Goals");
                 });
 #pragma warning restore 612, 618
         }

@@ -38,6 +38,79 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("bsn_hashes", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Case", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CloseReason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CoordinatorEndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CoordinatorMemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CoordinatorOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CoordinatorVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HandoverNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("HouseholdServiceUserIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoordinatorMemberId", "Status");
+
+                    b.HasIndex("ServiceUserId", "Status");
+
+                    b.ToTable("cases", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.Consent", b =>
                 {
                     b.Property<string>("Id")
@@ -162,6 +235,44 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("duplicate_dismissals", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LifeDomain")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("goals", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.HouseholdLink", b =>
                 {
                     b.Property<string>("ServiceUserId")
@@ -207,6 +318,89 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("known_organizations", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Need", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AtRisk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AtRiskAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("AtRiskReasons")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Dimensions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DomainBit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LifeDomain")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByMemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RiskFoundAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId", "LifeDomain");
+
+                    b.ToTable("needs", (string)null);
                 });
 
             modelBuilder.Entity("ReferralNet.Cases.Domain.ServiceUser", b =>
@@ -518,6 +712,20 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("processed_requests", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
+                {
+                    b.HasOne("ReferralNet.Cases.Domain.Case", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Case", b =>
+                {
+                    b.Navigation("Goals");
                 });
 #pragma warning restore 612, 618
         }
