@@ -10,7 +10,7 @@ using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Cases;
 
-/// <summary>Registers and maps the cases service: service users, consents, cases and needs (care team and network view follow).</summary>
+/// <summary>Registers and maps the cases service: service users, consents, cases and needs, the care team (the network view follows).</summary>
 public static class CasesModule
 {
     /// <summary>The service's name in configuration and health.</summary>
@@ -24,6 +24,7 @@ public static class CasesModule
         builder.Services.AddGrpcEndpoint<ServiceUsersEndpoint, CasesDbContext>(Name, Proto.ServiceUsersService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<CasesEndpoint, CasesDbContext>(Name, Proto.CasesService.Descriptor.FullName);
+        builder.Services.AddGrpcEndpoint<CareTeamEndpoint, CasesDbContext>(Name, Proto.CareTeamService.Descriptor.FullName);
         builder.Services.AddSingleton<BsnKeys>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
@@ -32,6 +33,11 @@ public static class CasesModule
         builder.Services.AddScoped<PillarToPostHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostDetected, PillarToPostHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostCleared, PillarToPostHandler>());
+        builder.Services.AddScoped<ReferralInvolvementHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralInvolvementHandler>());
+        builder.Services.AddScoped<SpannerInvolvementHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, SpannerInvolvementHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssignmentEnded, SpannerInvolvementHandler>());
         return builder;
     }
 
@@ -41,6 +47,7 @@ public static class CasesModule
         app.MapGrpcService<ServiceUsersEndpoint>();
         app.MapGrpcService<ConsentsEndpoint>();
         app.MapGrpcService<CasesEndpoint>();
+        app.MapGrpcService<CareTeamEndpoint>();
         return app;
     }
 

@@ -58,6 +58,7 @@ public sealed class CasesEndpoint(
             await EnsureHouseholdAsync(user.Id, spec.HouseholdServiceUserIds, context.CancellationToken);
             var opened = new Case(user.Id, [.. spec.HouseholdServiceUserIds], coordinator, spec.Plan.Trim(), spec.Goals.ToSpecs(), now);
             db.Cases.Add(opened);
+            db.Involvements.Add(CareTeam.CoordinatorOf(opened, now));
             db.AddEvent(opened.OpenedEvent(), now);
             return new Proto.OpenCaseResponse { Case = opened.ToProto(now) };
         }, opened => opened.Case.Id, opened => opened.Case.ServiceUserId);
@@ -131,6 +132,7 @@ public sealed class CasesEndpoint(
             var coordinator = await CoordinatorAsync(merged.CoordinatorMemberId, caller, found.ServiceUserId, now, context.CancellationToken);
             var previous = found.HandOverTo(coordinator, request.HandoverNote.Trim(), now);
             db.AddEvent(found.CoordinatorChangedEvent(previous), now);
+            await db.SyncCoordinatorAsync(found, request.HandoverNote.Trim(), now, context.CancellationToken);
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
@@ -147,6 +149,7 @@ public sealed class CasesEndpoint(
         var found = await CoordinatedCaseAsync(request.Id, request.Etag, caller, now, context.CancellationToken);
         found.Close(request.Reason.Trim(), now);
         db.AddEvent(found.ClosedEvent(), now);
+        await db.SyncCoordinatorAsync(found, "", now, context.CancellationToken);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.CloseCaseResponse { Case = found.ToProto(now) };
     }

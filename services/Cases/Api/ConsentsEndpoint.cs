@@ -98,7 +98,13 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         consent.EnsureVersion(request.Etag, "consent");
         consent.Revoke(caller.MemberId, ground, request.Reason.Trim(), now);
         db.AddEvent(consent.RevokedEvent(), now);
+
+        // One transaction: the organizations the consent let in leave the care team when no other consent covers them.
+        await using var write = await db.BeginWriteAsync(context.CancellationToken);
         await db.SaveChangesAsync(context.CancellationToken);
+        await db.EndUncoveredAsync(consent.ServiceUserId, now, context.CancellationToken);
+        await db.SaveChangesAsync(context.CancellationToken);
+        await write.CommitAsync(context.CancellationToken);
         return new Proto.RevokeConsentResponse { Consent = consent.ToProto(now) };
     }
 

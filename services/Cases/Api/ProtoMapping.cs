@@ -99,6 +99,27 @@ internal static class ProtoMapping
     public static IReadOnlyCollection<PositiveHealthDimension> ToDomain(this IEnumerable<Proto.PositiveHealthDimension> dimensions) =>
         [.. dimensions.Select(d => (PositiveHealthDimension)d)];
 
+    public static Proto.Involvement ToProto(this Involvement involvement, DateTimeOffset now) => new()
+    {
+        Id = involvement.Id,
+        ServiceUserId = involvement.ServiceUserId,
+        OrganizationId = involvement.OrganizationId,
+        MemberId = involvement.MemberId ?? "",
+        BoundarySpannerId = involvement.SpannerId ?? "",
+        Role = (Proto.InvolvementRole)involvement.Role,
+        Description = involvement.Description,
+        NeedId = involvement.NeedId ?? "",
+        ReferralId = involvement.ReferralId ?? "",
+        StartTime = involvement.StartAt.ToProtoTimestamp(),
+        EndTime = involvement.EndAt?.ToProtoTimestamp(),
+        Active = involvement.IsActiveAt(now),
+        EndReason = (Proto.InvolvementEndReason)(involvement.EndReason ?? 0),
+        HandedOverFromInvolvementId = involvement.HandedOverFromId ?? "",
+        HandoverNote = involvement.HandoverNote,
+        HandoverNeeded = involvement.HandoverNeededAt(now),
+        Etag = involvement.ETag,
+    };
+
     public static Proto.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     // Validated before it gets here (CalendarDateRules).

@@ -146,10 +146,26 @@ public sealed class ServiceUsersEndpoint(
         var movedAt = request.MoveTime?.ToInstant() ?? now;
         var from = user.MoveTo(request.Neighbourhood, now);
         db.AddEvent(user.MovedEvent(from, movedAt), now);
-        await db.SaveChangesAsync(context.CancellationToken);
 
-        // Involvements tied to the old neighbourhood are reviewed by the care team, which keeps them (CareTeamService).
-        return new Proto.MoveServiceUserResponse { ServiceUser = await ToProtoAsync(user, caller, now, context.CancellationToken) };
+        // Organizations that work elsewhere leave the care team, unless the caller keeps them; spanners stay: the
+        // constant contact survives the move.
+        var keep = request.KeepInvolvementIds.ToHashSet();
+        var active = await db.Involvements.Where(i => i.ServiceUserId == user.Id && i.SpannerId == null).Where(Involvement.ActiveAt(now)).ToListAsync(context.CancellationToken);
+        var organizations = active.Select(i => i.OrganizationId).Distinct().ToList();
+        var elsewhere = (await db.KnownOrganizations.Where(o => organizations.Contains(o.Id)).ToListAsync(context.CancellationToken))
+            .Where(o => !o.Serves(request.Neighbourhood)).Select(o => o.Id).ToHashSet();
+        var ended = active.Where(i => elsewhere.Contains(i.OrganizationId) && !keep.Contains(i.Id) && i.Role != InvolvementRole.Coordinator).ToList();
+        foreach (var involvement in ended)
+        {
+            involvement.End(InvolvementEndReason.ServiceUserMoved, movedAt, now);
+        }
+
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.MoveServiceUserResponse
+        {
+            ServiceUser = await ToProtoAsync(user, caller, now, context.CancellationToken),
+            EndedInvolvements = { ended.Select(i => i.ToProto(now)) },
+        };
     }
 
     /// <inheritdoc />
@@ -266,6 +282,11 @@ public sealed class ServiceUsersEndpoint(
         foreach (var need in await db.Needs.Where(n => n.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
         {
             need.MoveTo(user.Id, now);
+        }
+
+        foreach (var involvement in await db.Involvements.Where(i => i.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
+        {
+            involvement.MoveTo(user.Id, now);
         }
 
         await MoveHouseholdAsync(duplicate.Id, user.Id, context.CancellationToken);

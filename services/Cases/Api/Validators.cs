@@ -330,3 +330,70 @@ internal sealed class ChangeNeedStatusRequestValidator : RequestValidator<Proto.
         RuleFor(r => r.Note).MaximumLength(2000).VisibleText();
     }
 }
+
+internal sealed class InvolvementValidator : RequestValidator<Proto.Involvement>
+{
+    public InvolvementValidator()
+    {
+        RuleFor(i => i.ServiceUserId).Id();
+        RuleFor(i => i.MemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(i => i.Role).Must(role => role is Proto.InvolvementRole.Provider or Proto.InvolvementRole.GeneralPractitioner or Proto.InvolvementRole.Supporter)
+            .WithMessage("must be PROVIDER, GENERAL_PRACTITIONER or SUPPORTER: coordinators and constant contacts are kept by the service");
+        RuleFor(i => i.Description).MaximumLength(500).VisibleText();
+        RuleFor(i => i.NeedId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(i => i.StartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class AddInvolvementRequestValidator : RequestValidator<Proto.AddInvolvementRequest>
+{
+    public AddInvolvementRequestValidator()
+    {
+        RuleFor(r => r.Involvement).NotNull().WithMessage("is required").SetValidator(new InvolvementValidator());
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class ListInvolvementsRequestValidator : RequestValidator<Proto.ListInvolvementsRequest>
+{
+    public ListInvolvementsRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).NotEmpty().When(r => r.MemberId.Length == 0).WithMessage("is required unless member_id is given")
+            .MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.MemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}
+
+internal sealed class EndInvolvementRequestValidator : RequestValidator<Proto.EndInvolvementRequest>
+{
+    public EndInvolvementRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.Reason).Must(reason => reason is Proto.InvolvementEndReason.Unspecified or Proto.InvolvementEndReason.Completed)
+            .WithMessage("must be COMPLETED (the other reasons are set by the service)");
+        RuleFor(r => r.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class HandOverInvolvementRequestValidator : RequestValidator<Proto.HandOverInvolvementRequest>
+{
+    public HandOverInvolvementRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
+        RuleFor(r => r.ToMemberId).Id();
+        RuleFor(r => r.Note).MaximumLength(2000).VisibleText();
+    }
+}
+
+internal sealed class HandOverMemberRequestValidator : RequestValidator<Proto.HandOverMemberRequest>
+{
+    public HandOverMemberRequestValidator()
+    {
+        RuleFor(r => r.FromMemberId).Id();
+        RuleFor(r => r.ToMemberId).Id().NotEqual(r => r.FromMemberId).WithMessage("must be another member");
+        RuleFor(r => r.Note).MaximumLength(2000).VisibleText();
+    }
+}

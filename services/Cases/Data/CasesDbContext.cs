@@ -25,6 +25,12 @@ public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContex
     /// <summary>Needs.</summary>
     public DbSet<Need> Needs => Set<Need>();
 
+    /// <summary>Involvements: the care teams, current and past.</summary>
+    public DbSet<Involvement> Involvements => Set<Involvement>();
+
+    /// <summary>How far the events of referrals and spanner assignments were applied.</summary>
+    public DbSet<SourceState> SourceStates => Set<SourceState>();
+
     /// <summary>The organizations of the network as their events describe them.</summary>
     public DbSet<KnownOrganization> KnownOrganizations => Set<KnownOrganization>();
 

@@ -73,6 +73,17 @@ public static class ServiceUserAccess
         return db.Needs.Where(n => consents.Any(c => c.ServiceUserId == n.ServiceUserId && (c.DomainMask & n.DomainBit) != 0));
     }
 
+    /// <summary>
+    /// The involvements the caller's organization may see at <paramref name="now"/>: with service users it holds a consent
+    /// for, and, when tied to a need, only where its consent covers the need's life domain.
+    /// </summary>
+    public static IQueryable<Involvement> VisibleInvolvements(this CasesDbContext db, Caller caller, DateTimeOffset now)
+    {
+        var visibleUsers = db.Consents.Where(Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now)).Select(c => c.ServiceUserId);
+        var visibleNeeds = db.VisibleNeeds(caller, now).Select(n => n.Id);
+        return db.Involvements.Where(i => visibleUsers.Contains(i.ServiceUserId) && (i.NeedId == null || visibleNeeds.Contains(i.NeedId)));
+    }
+
     /// <summary>The cases the caller's organization may see at <paramref name="now"/>: those of service users it holds a COORDINATION consent for.</summary>
     public static IQueryable<Case> VisibleCases(this CasesDbContext db, Caller caller, DateTimeOffset now)
     {

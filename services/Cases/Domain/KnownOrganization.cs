@@ -13,10 +13,10 @@ public sealed class KnownOrganization
     }
 
     /// <summary>An organization as the event of <paramref name="version"/> describes it.</summary>
-    public KnownOrganization(string id, OrganizationKind kind, bool isActive, long version)
+    public KnownOrganization(string id, OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
     {
         Id = id;
-        Apply(kind, isActive, version);
+        Apply(kind, isActive, neighbourhoods, version);
     }
 
     /// <summary>The organization id.</summary>
@@ -28,11 +28,17 @@ public sealed class KnownOrganization
     /// <summary>False once it was deactivated.</summary>
     public bool IsActive { get; private set; }
 
+    /// <summary>The neighbourhoods it works in; empty is city-wide.</summary>
+    public string[] Neighbourhoods { get; private set; } = [];
+
+    /// <summary>Whether it works in <paramref name="neighbourhood"/>.</summary>
+    public bool Serves(string neighbourhood) => Neighbourhoods.Length == 0 || Neighbourhoods.Contains(neighbourhood);
+
     /// <summary>The version of the organization this describes; a late older event never replaces a newer one.</summary>
     public long Version { get; private set; }
 
     /// <summary>Takes the state of <paramref name="version"/> when it is newer than what is held.</summary>
-    public void Apply(OrganizationKind kind, bool isActive, long version)
+    public void Apply(OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
     {
         if (version <= Version)
         {
@@ -41,6 +47,7 @@ public sealed class KnownOrganization
 
         Kind = kind;
         IsActive = isActive;
+        Neighbourhoods = [.. neighbourhoods];
         Version = version;
     }
 }

@@ -29,7 +29,114 @@ public sealed class CoordinatorMembershipHandler(TimeProvider time) : IIntegrati
         {
             coordinated.CoordinatorMembershipChanged(endsAt, integrationEvent.Version, now);
         }
+
+        foreach (var involvement in await db.Involvements.Where(i => i.MemberId == member.Id && i.EndAt == null).ToListAsync(cancellationToken))
+        {
+            involvement.MembershipChanged(endsAt, integrationEvent.Version, now);
+        }
     }
+}
+
+/// <summary>
+/// Keeps the providers of accepted referrals in the care team: an accepted referral adds its receiving organization
+/// (and the member handling it) for the need, a referral that ends ends that involvement.
+/// </summary>
+public sealed class ReferralInvolvementHandler(TimeProvider time) : IIntegrationEventHandler<CasesDbContext, Proto.ReferralStatusChanged>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.ReferralStatusChanged changed, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        var ends = changed.Status is Proto.ReferralStatus.Completed or Proto.ReferralStatus.Declined or Proto.ReferralStatus.Cancelled
+            or Proto.ReferralStatus.Expired or Proto.ReferralStatus.Failed;
+        if (!await db.AcceptsAsync($"referral:{changed.ReferralId}", changed.Version, ends, cancellationToken))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var at = changed.ChangeTime?.ToInstant() ?? metadata.OccurredAt;
+        var current = await db.Involvements.FirstOrDefaultAsync(i => i.ReferralId == changed.ReferralId && i.EndAt == null, cancellationToken);
+        if (ends)
+        {
+            current?.End(changed.Status == Proto.ReferralStatus.Completed ? InvolvementEndReason.Completed : InvolvementEndReason.SourceEnded, at, now);
+        }
+        else if (changed.Status == Proto.ReferralStatus.Accepted && current is null)
+        {
+            var serviceUserId = await db.LiveIdOfAsync(changed.ServiceUserId, cancellationToken);
+            db.Involvements.Add(new Involvement(
+                serviceUserId,
+                new InvolvementSpec(changed.ToOrganizationId, changed.HandlerMemberId.Length > 0 ? changed.HandlerMemberId : null, null, "", InvolvementRole.Provider, "Accepted a referral", changed.NeedId),
+                new InvolvementSource(ReferralId: changed.ReferralId),
+                at,
+                now));
+        }
+    }
+}
+
+/// <summary>Keeps boundary spanners in the care team from the spanners service's assignments.</summary>
+public sealed class SpannerInvolvementHandler(TimeProvider time)
+    : IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssigned>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssignmentEnded>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssigned assigned, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"assignment:{assigned.AssignmentId}", 0, ends: false, cancellationToken)
+            || await db.Involvements.AnyAsync(i => i.AssignmentId == assigned.AssignmentId, cancellationToken))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var previous = assigned.PreviousAssignmentId.Length > 0
+            ? await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == assigned.PreviousAssignmentId, cancellationToken)
+            : null;
+        db.Involvements.Add(new Involvement(
+            await db.LiveIdOfAsync(assigned.ServiceUserId, cancellationToken),
+            new InvolvementSpec(
+                assigned.SpannerOrganizationId, null, assigned.SpannerId, assigned.SpannerDisplayName,
+                assigned.ConstantContact ? InvolvementRole.ConstantContact : InvolvementRole.Supporter,
+                assigned.ConstantContact ? "Constant contact" : "Supports with a need",
+                assigned.NeedId.Length > 0 ? assigned.NeedId : null),
+            new InvolvementSource(AssignmentId: assigned.AssignmentId),
+            assigned.StartTime?.ToInstant() ?? metadata.OccurredAt,
+            now,
+            previous));
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssignmentEnded ended, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"assignment:{ended.AssignmentId}", 0, ends: true, cancellationToken))
+        {
+            return;
+        }
+
+        if (await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == ended.AssignmentId && i.EndAt == null, cancellationToken) is { } involvement)
+        {
+            involvement.End(InvolvementEndReason.SourceEnded, ended.EndTime?.ToInstant() ?? metadata.OccurredAt, time.GetUtcNow());
+        }
+    }
+}
+
+/// <summary>The bookkeeping the event handlers share.</summary>
+internal static class EventSources
+{
+    // Whether an event of the source is new (and then records it); see SourceState.
+    public static async Task<bool> AcceptsAsync(this CasesDbContext db, string key, long version, bool ends, CancellationToken cancellationToken)
+    {
+        var state = await db.SourceStates.FindAsync([key], cancellationToken);
+        if (state is null)
+        {
+            state = new SourceState(key);
+            db.SourceStates.Add(state);
+        }
+
+        return state.Accepts(version, ends);
+    }
+
+    // Events name the service user as the sender knew it; a merged record answers as the one it was merged into.
+    public static async Task<string> LiveIdOfAsync(this CasesDbContext db, string serviceUserId, CancellationToken cancellationToken) =>
+        await db.ServiceUsers.Where(s => s.Id == serviceUserId).Select(s => s.MergedIntoId ?? s.Id).FirstOrDefaultAsync(cancellationToken) ?? serviceUserId;
 }
 
 /// <summary>Marks needs at risk of pillar-to-post, and clears them, as the referrals service finds.</summary>

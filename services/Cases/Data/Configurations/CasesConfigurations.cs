@@ -158,3 +158,44 @@ internal sealed class NeedConfiguration : IEntityTypeConfiguration<Need>
         builder.HasIndex(n => new { n.ServiceUserId, n.LifeDomain });
     }
 }
+
+internal sealed class InvolvementConfiguration : IEntityTypeConfiguration<Involvement>
+{
+    public void Configure(EntityTypeBuilder<Involvement> builder)
+    {
+        builder.ToTable("involvements");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Id).HasMaxLength(36);
+        builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.Property(i => i.ServiceUserId).HasMaxLength(36);
+        builder.Property(i => i.OrganizationId).HasMaxLength(36);
+        builder.Property(i => i.MemberId).HasMaxLength(36);
+        builder.Property(i => i.SpannerId).HasMaxLength(64);
+        builder.Property(i => i.SpannerName).HasMaxLength(200);
+        builder.Property(i => i.Role).HasConversion<string>().HasMaxLength(24);
+        builder.Property(i => i.Description).HasMaxLength(500);
+        builder.Property(i => i.NeedId).HasMaxLength(36);
+        builder.Property(i => i.CaseId).HasMaxLength(36);
+        builder.Property(i => i.ReferralId).HasMaxLength(64);
+        builder.Property(i => i.AssignmentId).HasMaxLength(64);
+        builder.Property(i => i.EndReason).HasConversion<string>().HasMaxLength(24);
+        builder.Property(i => i.HandedOverFromId).HasMaxLength(36);
+        builder.Property(i => i.HandoverNote).HasMaxLength(2000);
+        builder.Ignore(i => i.ETag);
+        builder.HasIndex(i => new { i.ServiceUserId, i.EndAt });
+        builder.HasIndex(i => new { i.MemberId, i.EndAt });
+        builder.HasIndex(i => i.ReferralId);
+        builder.HasIndex(i => i.AssignmentId);
+        builder.HasIndex(i => i.CaseId);
+    }
+}
+
+internal sealed class SourceStateConfiguration : IEntityTypeConfiguration<SourceState>
+{
+    public void Configure(EntityTypeBuilder<SourceState> builder)
+    {
+        builder.ToTable("source_states");
+        builder.HasKey(s => s.Key);
+        builder.Property(s => s.Key).HasMaxLength(80);
+    }
+}

@@ -298,6 +298,111 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("household_links", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.Involvement", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssignmentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandedOverFromId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandoverNote")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MemberEndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MemberId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NeedId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReferralId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpannerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpannerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignmentId");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ReferralId");
+
+                    b.HasIndex("MemberId", "EndAt");
+
+                    b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.ToTable("involvements", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.KnownOrganization", b =>
                 {
                     b.Property<string>("Id")
@@ -310,6 +415,10 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Neighbourhoods")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Version")
@@ -459,6 +568,23 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("service_users", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.SourceState", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Ended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("source_states", (string)null);
                 });
 
             modelBuilder.Entity("ReferralNet.Platform.Audit.AuditCheckpoint", b =>

@@ -1,0 +1,211 @@
+using Google.Protobuf.WellKnownTypes;
+
+namespace ReferralNet.Cases.Tests;
+
+/// <summary>The care team: kept from cases, referrals and spanner assignments, added by hand, handed over, ended.</summary>
+public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
+{
+    [SkippableFact]
+    public async Task The_coordinator_is_in_the_care_team_from_open_to_close_and_moves_with_a_handover()
+    {
+        var team = await NewPracticeAsync();
+        var colleague = await NewMemberAsync(team.Organization, MemberRole.Professional);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call)).Case;
+        Assert.Equal([(InvolvementRole.Coordinator, team.Professional.Id)], (await ActiveAsync(user.Id, team.Call)).Select(i => (i.Role, i.MemberId)));
+
+        var handedOver = (await Cases.UpdateCaseAsync(new UpdateCaseRequest
+        {
+            Case = new Case { Id = opened.Id, Etag = opened.Etag, CoordinatorMemberId = colleague.Member.Id },
+            UpdateMask = new FieldMask { Paths = { "coordinator_member_id" } },
+            HandoverNote = "Intake done; debt plan pending.",
+        }, team.Call)).Case;
+        var coordinator = Assert.Single(await ActiveAsync(user.Id, team.Call));
+        Assert.Equal((colleague.Member.Id, "Intake done; debt plan pending."), (coordinator.MemberId, coordinator.HandoverNote));
+        Assert.NotEmpty(coordinator.HandedOverFromInvolvementId);
+
+        await Cases.CloseCaseAsync(new CloseCaseRequest { Id = opened.Id, Etag = handedOver.Etag, Reason = "Done" }, team.Call);
+        Assert.Empty(await ActiveAsync(user.Id, team.Call));
+        var history = (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = user.Id, IncludeEnded = true }, team.Call)).Involvements;
+        Assert.Equal([InvolvementEndReason.HandedOver, InvolvementEndReason.Completed], history.Select(i => i.EndReason));
+    }
+
+    [SkippableFact]
+    public async Task An_organization_adds_and_ends_its_own_involvement_and_no_one_elses()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var user = (await RegisterAsync(team)).ServiceUser;
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]);
+
+        var added = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.GeneralPractitioner, Description = "Family doctor" },
+        }, gp.Call)).Involvement;
+        Assert.Equal((gp.Id, gp.Professional.Id, true), (added.OrganizationId, added.MemberId, added.Active));
+        Assert.Contains(added.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
+        await InvalidField("involvement.role", () => CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Coordinator },
+        }, gp.Call).ResponseAsync);
+
+        await FailsWith(StatusCode.PermissionDenied, "NOT_INVOLVED_ORGANIZATION", () =>
+            CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = added.Id, Etag = added.Etag }, team.Call).ResponseAsync);
+        var ended = (await CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = added.Id, Etag = added.Etag }, gp.Call)).Involvement;
+        Assert.Equal((false, InvolvementEndReason.Completed), (ended.Active, ended.EndReason));
+    }
+
+    [SkippableFact]
+    public async Task Referral_events_keep_the_provider_once_and_a_late_event_does_not_bring_it_back()
+    {
+        var team = await NewPracticeAsync();
+        var provider = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var need = (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = user.Id, LifeDomain = LifeDomain.Debt, Severity = NeedSeverity.High } }, team.Call)).Need;
+        var referral = Guid.NewGuid().ToString();
+        ReferralStatusChanged Change(ReferralStatus status, long version) => new()
+        {
+            ReferralId = referral, ChainId = "chain", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = provider.Id, Status = status, HandlerMemberId = provider.Professional.Id,
+            ChangeTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = version,
+        };
+
+        await PublishAsync(Change(ReferralStatus.Accepted, 2));
+        await PublishAsync(Change(ReferralStatus.Accepted, 2));
+        var providing = Assert.Single(await ActiveAsync(user.Id, team.Call), i => i.Role == InvolvementRole.Provider);
+        Assert.Equal((provider.Id, provider.Professional.Id, need.Id, referral), (providing.OrganizationId, providing.MemberId, providing.NeedId, providing.ReferralId));
+
+        await PublishAsync(Change(ReferralStatus.Completed, 4));
+        await PublishAsync(Change(ReferralStatus.Accepted, 3));
+        Assert.DoesNotContain(await ActiveAsync(user.Id, team.Call), i => i.Role == InvolvementRole.Provider);
+    }
+
+    [SkippableFact]
+    public async Task Spanner_assignments_keep_the_constant_contact_whatever_the_order_of_their_events()
+    {
+        var team = await NewPracticeAsync();
+        var cooperative = await NewPracticeAsync(OrganizationKind.CitizenCooperative);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        SpannerAssigned Assigned(string assignment) => new()
+        {
+            AssignmentId = assignment, SpannerId = "spanner-1", SpannerDisplayName = "Yasmina", SpannerOrganizationId = cooperative.Id,
+            ServiceUserId = user.Id, ConstantContact = true, StartTime = Timestamp.FromDateTimeOffset(Clock.Now),
+        };
+
+        await PublishAsync(Assigned("assignment-1"));
+        var contact = Assert.Single(await ActiveAsync(user.Id, team.Call), i => i.Role == InvolvementRole.ConstantContact);
+        Assert.Equal("spanner-1", contact.BoundarySpannerId);
+
+        // The end of a second assignment arrives before its start: it never becomes active.
+        await PublishAsync(new SpannerAssignmentEnded { AssignmentId = "assignment-2", SpannerId = "spanner-1", ServiceUserId = user.Id, EndTime = Timestamp.FromDateTimeOffset(Clock.Now) });
+        await PublishAsync(Assigned("assignment-2"));
+        Assert.Single(await ActiveAsync(user.Id, team.Call), i => i.Role == InvolvementRole.ConstantContact);
+
+        await PublishAsync(new SpannerAssignmentEnded { AssignmentId = "assignment-1", SpannerId = "spanner-1", ServiceUserId = user.Id, EndTime = Timestamp.FromDateTimeOffset(Clock.Now) });
+        Assert.DoesNotContain(await ActiveAsync(user.Id, team.Call), i => i.Role == InvolvementRole.ConstantContact);
+    }
+
+    [SkippableFact]
+    public async Task A_leaving_members_work_needs_a_handover_and_the_org_admin_hands_it_all_over()
+    {
+        var team = await NewPracticeAsync();
+        var colleague = await NewMemberAsync(team.Organization, MemberRole.Professional);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var other = (await RegisterAsync(team)).ServiceUser;
+        await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call);
+        await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = other.Id, Role = InvolvementRole.Supporter } }, team.Call);
+
+        var leaving = (await Directory.DeactivateMemberAsync(new DeactivateMemberRequest
+        {
+            Id = team.Professional.Id, EndTime = Timestamp.FromDateTimeOffset(Clock.Now.AddDays(3)),
+        }, team.Organization.Admin)).Member;
+        await PublishAsync(new MemberChanged { Member = leaving, Version = long.Parse(leaving.Etag) });
+        Clock.Advance(TimeSpan.FromDays(4));
+        var colleagueCall = Fixture.As(Standing(colleague.Member));
+        Assert.True((await ActiveAsync(other.Id, colleagueCall)).Single().HandoverNeeded);
+
+        var result = await CareTeam.HandOverMemberAsync(new HandOverMemberRequest
+        {
+            FromMemberId = team.Professional.Id, ToMemberId = colleague.Member.Id, Note = "Sam left; Fatima's file is up to date.",
+        }, Fixture.As(Standing(team.Organization.AdminMember)));
+
+        Assert.Equal((1, 1), (result.InvolvementsHandedOver, result.CasesHandedOver));
+        Assert.All((await ActiveAsync(user.Id, colleagueCall)).Concat(await ActiveAsync(other.Id, colleagueCall)), i =>
+            Assert.Equal((colleague.Member.Id, false), (i.MemberId, i.HandoverNeeded)));
+    }
+
+    [SkippableFact]
+    public async Task A_revoked_consent_takes_its_organization_out_of_the_care_team()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var consent = await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]);
+        var added = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.GeneralPractitioner },
+        }, gp.Call)).Involvement;
+
+        await Consents.RevokeConsentAsync(new RevokeConsentRequest { Id = consent.Id, Etag = consent.Etag, Reason = "Changed GP." }, team.Call);
+
+        var history = (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = user.Id, IncludeEnded = true }, team.Call)).Involvements;
+        Assert.Equal(InvolvementEndReason.ConsentRevoked, history.Single(i => i.Id == added.Id).EndReason);
+    }
+
+    [SkippableFact]
+    public async Task A_move_ends_the_involvements_of_organizations_that_work_elsewhere_unless_kept()
+    {
+        var team = await NewPracticeAsync();
+        var local = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
+        var localWorker = await NewMemberAsync(local, MemberRole.Professional);
+        var kept = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
+        var keptWorker = await NewMemberAsync(kept, MemberRole.Professional);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        foreach (var organization in new[] { local, kept })
+        {
+            await PublishAsync(new OrganizationChanged { Organization = organization.Organization, Version = long.Parse(organization.Organization.Etag) });
+            await Consents.GrantConsentAsync(new GrantConsentRequest
+            {
+                Consent = new Consent { ServiceUserId = user.Id, OrganizationId = organization.Organization.Id, Purpose = ConsentPurpose.Care, LifeDomains = { LifeDomain.Social }, Method = ConsentMethod.Verbal },
+            }, team.Call);
+        }
+
+        var toEnd = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, localWorker.Call)).Involvement;
+        var toKeep = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, keptWorker.Call)).Involvement;
+        var current = (await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = user.Id }, team.Call)).ServiceUser;
+
+        var moved = await ServiceUsers.MoveServiceUserAsync(new MoveServiceUserRequest
+        {
+            Id = user.Id, Etag = current.Etag, Neighbourhood = "laak", KeepInvolvementIds = { toKeep.Id },
+        }, team.Call);
+
+        Assert.Equal([(toEnd.Id, InvolvementEndReason.ServiceUserMoved)], moved.EndedInvolvements.Select(i => (i.Id, i.EndReason)));
+        Assert.Contains(toKeep.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
+    }
+
+    [SkippableFact]
+    public async Task An_involvement_for_a_need_shows_only_where_the_needs_domain_is_covered()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var user = (await RegisterAsync(team)).ServiceUser;
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]);
+        var debt = (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = user.Id, LifeDomain = LifeDomain.Debt, Severity = NeedSeverity.High } }, team.Call)).Need;
+        var debtHelp = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Provider, NeedId = debt.Id, Description = "Budget coaching" },
+        }, team.Call)).Involvement;
+
+        Assert.Contains(debtHelp.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
+        Assert.DoesNotContain(debtHelp.Id, (await ActiveAsync(user.Id, gp.Call)).Select(i => i.Id));
+    }
+
+    private async Task<IReadOnlyList<Involvement>> ActiveAsync(string serviceUserId, CallOptions call) =>
+        (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = serviceUserId }, call)).Involvements;
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class CareTeamTestsOnSqlite(CasesSqliteFixture fixture) : CareTeamTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class CareTeamTestsOnPostgres(CasesPostgresFixture fixture) : CareTeamTests(fixture);
