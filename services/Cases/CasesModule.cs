@@ -10,7 +10,7 @@ using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Cases;
 
-/// <summary>Registers and maps the cases service: service users, consents, cases and needs, the care team (the network view follows).</summary>
+/// <summary>Registers and maps the cases service: service users, consents, cases and needs, the care team and the network view.</summary>
 public static class CasesModule
 {
     /// <summary>The service's name in configuration and health.</summary>
@@ -25,6 +25,8 @@ public static class CasesModule
         builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<CasesEndpoint, CasesDbContext>(Name, Proto.CasesService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<CareTeamEndpoint, CasesDbContext>(Name, Proto.CareTeamService.Descriptor.FullName);
+        builder.Services.AddGrpcEndpoint<NetworkViewEndpoint, CasesDbContext>(Name, Proto.NetworkViewService.Descriptor.FullName);
+        builder.Services.Configure<CasesOptions>(builder.Configuration.GetSection(CasesOptions.Section));
         builder.Services.AddSingleton<BsnKeys>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
@@ -38,6 +40,14 @@ public static class CasesModule
         builder.Services.AddScoped<SpannerInvolvementHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, SpannerInvolvementHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssignmentEnded, SpannerInvolvementHandler>());
+        builder.Services.AddScoped<MemberNamesHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.MemberChanged, MemberNamesHandler>());
+        builder.Services.AddScoped<ReferralViewHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralRequested, ReferralViewHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralViewHandler>());
+        builder.Services.AddScoped<NetworkAlertsHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostDetected, NetworkAlertsHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, NetworkAlertsHandler>());
         return builder;
     }
 
@@ -48,6 +58,7 @@ public static class CasesModule
         app.MapGrpcService<ConsentsEndpoint>();
         app.MapGrpcService<CasesEndpoint>();
         app.MapGrpcService<CareTeamEndpoint>();
+        app.MapGrpcService<NetworkViewEndpoint>();
         return app;
     }
 

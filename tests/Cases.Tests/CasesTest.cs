@@ -23,6 +23,8 @@ public abstract class CasesTest(CasesFixture fixture) : HostTest(fixture)
 
     protected CareTeamService.CareTeamServiceClient CareTeam => new(Channel);
 
+    protected NetworkViewService.NetworkViewServiceClient NetworkView => new(Channel);
+
     /// <summary>
     /// Delivers <paramref name="integrationEvent"/> to the host's subscribers as the outbox would, again when a handler
     /// lost a race on a row (the outbox's own delivery of the same change may be running): at least once, like a broker.

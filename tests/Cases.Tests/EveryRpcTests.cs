@@ -6,7 +6,7 @@ namespace ReferralNet.Cases.Tests;
 /// <summary>Rules that hold for every RPC of the cases services, walked from their descriptors so a new RPC is covered too.</summary>
 public abstract class EveryRpcTests(CasesFixture fixture) : CasesTest(fixture)
 {
-    private static readonly ServiceDescriptor[] Services = [ServiceUsersService.Descriptor, ConsentsService.Descriptor, CasesService.Descriptor, CareTeamService.Descriptor];
+    private static readonly ServiceDescriptor[] Services = [ServiceUsersService.Descriptor, ConsentsService.Descriptor, CasesService.Descriptor, CareTeamService.Descriptor, NetworkViewService.Descriptor];
 
     public static TheoryData<string, string> Rpcs
     {

@@ -48,6 +48,7 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
                 spec.StartTime?.ToInstant() ?? now,
                 now);
             db.Involvements.Add(involvement);
+            db.CareTeamChanged(involvement, joined: true, now);
             return Task.FromResult(new Proto.AddInvolvementResponse { Involvement = involvement.ToProto(now) });
         }, added => added.Involvement.Id, added => added.Involvement.ServiceUserId);
     }
@@ -100,6 +101,7 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
         var involvement = await OwnInvolvementAsync(request.Id, request.Etag, caller, now, context.CancellationToken);
         var reason = request.Reason == Proto.InvolvementEndReason.Unspecified ? InvolvementEndReason.Completed : (InvolvementEndReason)request.Reason;
         involvement.End(reason, request.EndTime?.ToInstant() ?? now, now);
+        db.CareTeamChanged(involvement, joined: false, now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.EndInvolvementResponse { Involvement = involvement.ToProto(now) };
     }

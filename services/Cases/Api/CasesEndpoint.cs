@@ -60,6 +60,7 @@ public sealed class CasesEndpoint(
             db.Cases.Add(opened);
             db.Involvements.Add(CareTeam.CoordinatorOf(opened, now));
             db.AddEvent(opened.OpenedEvent(), now);
+            db.CaseChanged(opened, "Case opened", now);
             return new Proto.OpenCaseResponse { Case = opened.ToProto(now) };
         }, opened => opened.Case.Id, opened => opened.Case.ServiceUserId);
         await write.CommitAsync(context.CancellationToken);
@@ -132,6 +133,7 @@ public sealed class CasesEndpoint(
             var coordinator = await CoordinatorAsync(merged.CoordinatorMemberId, caller, found.ServiceUserId, now, context.CancellationToken);
             var previous = found.HandOverTo(coordinator, request.HandoverNote.Trim(), now);
             db.AddEvent(found.CoordinatorChangedEvent(previous), now);
+            db.CaseChanged(found, "Case handed over to another coordinator", now);
             await db.SyncCoordinatorAsync(found, request.HandoverNote.Trim(), now, context.CancellationToken);
         }
 
@@ -149,6 +151,7 @@ public sealed class CasesEndpoint(
         var found = await CoordinatedCaseAsync(request.Id, request.Etag, caller, now, context.CancellationToken);
         found.Close(request.Reason.Trim(), now);
         db.AddEvent(found.ClosedEvent(), now);
+        db.CaseChanged(found, "Case closed", now);
         await db.SyncCoordinatorAsync(found, "", now, context.CancellationToken);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.CloseCaseResponse { Case = found.ToProto(now) };
@@ -175,6 +178,7 @@ public sealed class CasesEndpoint(
             var need = new Need(visible.User.Id, domain, (NeedSeverity)spec.Severity, spec.Description.Trim(), spec.Dimensions.ToDomain(), caller.MemberId, caller.OrganizationId, now);
             db.Needs.Add(need);
             db.AddEvent(need.RecordedEvent(), now);
+            db.NeedRecorded(need, now);
             return Task.FromResult(new Proto.RecordNeedResponse { Need = need.ToProto() });
         }, recorded => recorded.Need.Id, recorded => recorded.Need.ServiceUserId);
     }
@@ -254,6 +258,7 @@ public sealed class CasesEndpoint(
         need.EnsureVersion(request.Etag, "need");
         var previous = need.ChangeStatus((NeedStatus)request.Status, request.Note.Trim(), now);
         db.AddEvent(need.StatusChangedEvent(previous), now);
+        db.NeedStatusChanged(need, caller.OrganizationId, now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.ChangeNeedStatusResponse { Need = need.ToProto() };
     }

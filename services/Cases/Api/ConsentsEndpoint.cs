@@ -39,6 +39,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
             var consent = new Consent(visible.User.Id, grant, caller.MemberId, caller.OrganizationId, now);
             db.Consents.Add(consent);
             db.AddEvent(consent.GrantedEvent(), now);
+            db.ConsentChanged(consent, "Consent granted", now);
             return Task.FromResult(new Proto.GrantConsentResponse { Consent = consent.ToProto(now) });
         }, granted => granted.Consent.Id, granted => granted.Consent.ServiceUserId);
     }
@@ -98,6 +99,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         consent.EnsureVersion(request.Etag, "consent");
         consent.Revoke(caller.MemberId, ground, request.Reason.Trim(), now);
         db.AddEvent(consent.RevokedEvent(), now);
+        db.ConsentChanged(consent, "Consent revoked", now);
 
         // One transaction: the organizations the consent let in leave the care team when no other consent covers them.
         await using var write = await db.BeginWriteAsync(context.CancellationToken);

@@ -120,6 +120,71 @@ internal static class ProtoMapping
         Etag = involvement.ETag,
     };
 
+    public static Proto.EmergencyAccess ToProto(this EmergencyAccess access) => new()
+    {
+        Id = access.Id,
+        ServiceUserId = access.ServiceUserId,
+        MemberId = access.MemberId,
+        OrganizationId = access.OrganizationId,
+        Reason = access.Reason,
+        StartTime = access.CreatedAt.ToProtoTimestamp(),
+        ExpireTime = access.ExpireAt.ToProtoTimestamp(),
+    };
+
+    public static Proto.ReferralSummary ToProto(this ReferralView referral, IReadOnlyDictionary<string, string> organizationNames) => new()
+    {
+        ReferralId = referral.Id,
+        ChainId = referral.ChainId,
+        PreviousReferralId = referral.PreviousReferralId,
+        FromOrganizationId = referral.FromOrganizationId,
+        FromOrganizationName = organizationNames.GetValueOrDefault(referral.FromOrganizationId, ""),
+        ToServiceId = referral.ToServiceId,
+        ToOrganizationId = referral.ToOrganizationId,
+        ToOrganizationName = organizationNames.GetValueOrDefault(referral.ToOrganizationId, ""),
+        Status = (Proto.ReferralStatus)referral.Status,
+        DeclineReason = (Proto.ReferralDeclineReason)referral.DeclineReason,
+        FailureReason = (Proto.ReferralFailureReason)referral.FailureReason,
+        Outcome = (Proto.ReferralOutcome)referral.Outcome,
+        CreateTime = referral.CreatedAt.ToProtoTimestamp(),
+        StatusTime = referral.StatusAt.ToProtoTimestamp(),
+    };
+
+    public static Proto.TimelineEntry ToProto(this TimelineEntry entry) => new()
+    {
+        EventTime = entry.At.ToProtoTimestamp(),
+        Kind = (Proto.TimelineEntryKind)entry.Kind,
+        Summary = entry.Summary,
+        OrganizationId = entry.OrganizationId ?? "",
+        NeedId = entry.NeedId ?? "",
+        ReferralId = entry.ReferralId ?? "",
+    };
+
+    // The basis of a record: "consent:<id>", "break-the-glass:<id>", "privacy-review"; a refused call rested on none.
+    public static Proto.AccessLogEntry ToAccessLogEntry(this Platform.Audit.AuditRecord record, IReadOnlyDictionary<string, string> organizationNames, bool showMember)
+    {
+        var (basis, consentId, emergencyId) = record.Basis.Split(':', 2) switch
+        {
+            ["consent", var id] => (Proto.AccessBasis.Consent, id, ""),
+            ["break-the-glass", var id] => (Proto.AccessBasis.BreakTheGlass, "", id),
+            ["privacy-review"] => (Proto.AccessBasis.PrivacyReview, "", ""),
+            _ => (Proto.AccessBasis.None, "", ""),
+        };
+        return new Proto.AccessLogEntry
+        {
+            AccessTime = record.OccurredAt.ToProtoTimestamp(),
+            OrganizationId = record.OrganizationId,
+            OrganizationName = organizationNames.GetValueOrDefault(record.OrganizationId, ""),
+            Role = Platform.Identity.RoleNames.TryParse(record.Role, out var role) ? (Proto.MemberRole)role : Proto.MemberRole.Unspecified,
+            MemberId = showMember ? record.MemberId : "",
+            Action = record.Kind == Platform.Audit.AuditKind.Change ? Proto.AccessAction.Change : Proto.AccessAction.View,
+            RecordType = record.SubjectType,
+            Basis = basis,
+            ConsentId = consentId,
+            EmergencyAccessId = emergencyId,
+            Outcome = record.Outcome,
+        };
+    }
+
     public static Proto.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     // Validated before it gets here (CalendarDateRules).

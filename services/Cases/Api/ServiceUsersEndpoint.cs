@@ -72,6 +72,7 @@ public sealed class ServiceUsersEndpoint(
             db.Consents.Add(consent);
             db.AddEvent(user.RegisteredEvent(), now);
             db.AddEvent(consent.GrantedEvent(), now);
+            db.ConsentChanged(consent, "Registered with a consent", now);
             audit.Grounds($"consent:{consent.Id}");
             return Task.FromResult(new Proto.RegisterServiceUserResponse { ServiceUser = user.ToProto([]), Consent = consent.ToProto(now) });
         }, registered => registered.ServiceUser.Id, registered => registered.ServiceUser.Id);
@@ -146,6 +147,7 @@ public sealed class ServiceUsersEndpoint(
         var movedAt = request.MoveTime?.ToInstant() ?? now;
         var from = user.MoveTo(request.Neighbourhood, now);
         db.AddEvent(user.MovedEvent(from, movedAt), now);
+        db.Moved(user, from, movedAt);
 
         // Organizations that work elsewhere leave the care team, unless the caller keeps them; spanners stay: the
         // constant contact survives the move.
@@ -158,6 +160,7 @@ public sealed class ServiceUsersEndpoint(
         foreach (var involvement in ended)
         {
             involvement.End(InvolvementEndReason.ServiceUserMoved, movedAt, now);
+            db.CareTeamChanged(involvement, joined: false, now);
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
@@ -287,6 +290,21 @@ public sealed class ServiceUsersEndpoint(
         foreach (var involvement in await db.Involvements.Where(i => i.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
         {
             involvement.MoveTo(user.Id, now);
+        }
+
+        foreach (var entry in await db.Timeline.Where(t => t.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
+        {
+            entry.MoveTo(user.Id);
+        }
+
+        foreach (var referral in await db.Referrals.Where(r => r.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
+        {
+            referral.MoveTo(user.Id);
+        }
+
+        foreach (var access in await db.EmergencyAccesses.Where(a => a.ServiceUserId == duplicate.Id).ToListAsync(context.CancellationToken))
+        {
+            access.MoveTo(user.Id, now);
         }
 
         await MoveHouseholdAsync(duplicate.Id, user.Id, context.CancellationToken);

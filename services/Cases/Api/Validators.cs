@@ -397,3 +397,48 @@ internal sealed class HandOverMemberRequestValidator : RequestValidator<Proto.Ha
         RuleFor(r => r.Note).MaximumLength(2000).VisibleText();
     }
 }
+
+internal sealed class BreakTheGlassRequestValidator : RequestValidator<Proto.BreakTheGlassRequest>
+{
+    public BreakTheGlassRequestValidator()
+    {
+        RuleFor(r => r.SubjectCase).NotEqual(Proto.BreakTheGlassRequest.SubjectOneofCase.None).WithMessage("is required: a service_user_id or a bsn")
+            .OverridePropertyName("service_user_id");
+        RuleFor(r => r.ServiceUserId).Id().When(r => r.SubjectCase == Proto.BreakTheGlassRequest.SubjectOneofCase.ServiceUserId);
+        RuleFor(r => r.Bsn).Bsn().When(r => r.SubjectCase == Proto.BreakTheGlassRequest.SubjectOneofCase.Bsn);
+        RuleFor(r => r.Reason).NotEmpty().WithMessage("is required").VisibleText()
+            .Must(reason => reason.Trim().Length is >= 20 and <= 1000).WithMessage("must be 20 to 1000 characters: privacy officers review it");
+        RuleFor(r => r.RequestId).MaximumLength(128);
+    }
+}
+
+internal sealed class GetNetworkViewRequestValidator : RequestValidator<Proto.GetNetworkViewRequest>
+{
+    public GetNetworkViewRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.RecentEventLimit).InclusiveBetween(0, 100);
+    }
+}
+
+internal sealed class ListAccessLogRequestValidator : RequestValidator<Proto.ListAccessLogRequest>
+{
+    public ListAccessLogRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.StartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(r => r.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+        RuleFor(r => r.OrganizationIds).Must(ids => ids.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} items");
+        RuleForEach(r => r.OrganizationIds).Id();
+    }
+}
+
+internal sealed class ListEmergencyAccessesRequestValidator : RequestValidator<Proto.ListEmergencyAccessesRequest>
+{
+    public ListEmergencyAccessesRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
+    }
+}

@@ -52,6 +52,7 @@ public static class CareTeam
                 foreach (var involvement in active.Where(i => i.OrganizationId == organization))
                 {
                     involvement.End(InvolvementEndReason.ConsentRevoked, now, now);
+                    db.CareTeamChanged(involvement, joined: false, now);
                 }
             }
         }

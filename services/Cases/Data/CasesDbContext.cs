@@ -31,6 +31,18 @@ public abstract class CasesDbContext(DbContextOptions options) : ServiceDbContex
     /// <summary>How far the events of referrals and spanner assignments were applied.</summary>
     public DbSet<SourceState> SourceStates => Set<SourceState>();
 
+    /// <summary>Emergency accesses.</summary>
+    public DbSet<EmergencyAccess> EmergencyAccesses => Set<EmergencyAccess>();
+
+    /// <summary>The events of each service user's network.</summary>
+    public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+
+    /// <summary>The members of the network as their events describe them.</summary>
+    public DbSet<KnownMember> KnownMembers => Set<KnownMember>();
+
+    /// <summary>Referrals as their events describe them.</summary>
+    public DbSet<ReferralView> Referrals => Set<ReferralView>();
+
     /// <summary>The organizations of the network as their events describe them.</summary>
     public DbSet<KnownOrganization> KnownOrganizations => Set<KnownOrganization>();
 

@@ -13,11 +13,14 @@ public sealed class KnownOrganization
     }
 
     /// <summary>An organization as the event of <paramref name="version"/> describes it.</summary>
-    public KnownOrganization(string id, OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
+    public KnownOrganization(string id, string name, OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
     {
         Id = id;
-        Apply(kind, isActive, neighbourhoods, version);
+        Apply(name, kind, isActive, neighbourhoods, version);
     }
+
+    /// <summary>Its name.</summary>
+    public string Name { get; private set; } = "";
 
     /// <summary>The organization id.</summary>
     public string Id { get; private init; } = "";
@@ -38,13 +41,14 @@ public sealed class KnownOrganization
     public long Version { get; private set; }
 
     /// <summary>Takes the state of <paramref name="version"/> when it is newer than what is held.</summary>
-    public void Apply(OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
+    public void Apply(string name, OrganizationKind kind, bool isActive, IReadOnlyList<string> neighbourhoods, long version)
     {
         if (version <= Version)
         {
             return;
         }
 
+        Name = name;
         Kind = kind;
         IsActive = isActive;
         Neighbourhoods = [.. neighbourhoods];

@@ -20,11 +20,11 @@ public sealed class OrganizationChangedHandler : IIntegrationEventHandler<CasesD
         var kind = (OrganizationKind)organization.Kind;
         if (await db.KnownOrganizations.FindAsync([organization.Id], cancellationToken) is { } known)
         {
-            known.Apply(kind, organization.Active, [.. organization.Neighbourhoods], integrationEvent.Version);
+            known.Apply(organization.Name, kind, organization.Active, [.. organization.Neighbourhoods], integrationEvent.Version);
         }
         else
         {
-            db.KnownOrganizations.Add(new KnownOrganization(organization.Id, kind, organization.Active, [.. organization.Neighbourhoods], integrationEvent.Version));
+            db.KnownOrganizations.Add(new KnownOrganization(organization.Id, organization.Name, kind, organization.Active, [.. organization.Neighbourhoods], integrationEvent.Version));
         }
     }
 }

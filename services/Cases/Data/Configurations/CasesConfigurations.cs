@@ -97,6 +97,7 @@ internal sealed class KnownOrganizationConfiguration : IEntityTypeConfiguration<
         builder.ToTable("known_organizations");
         builder.HasKey(o => o.Id);
         builder.Property(o => o.Id).HasMaxLength(36);
+        builder.Property(o => o.Name).HasMaxLength(200);
         builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(40);
     }
 }
@@ -197,5 +198,70 @@ internal sealed class SourceStateConfiguration : IEntityTypeConfiguration<Source
         builder.ToTable("source_states");
         builder.HasKey(s => s.Key);
         builder.Property(s => s.Key).HasMaxLength(80);
+    }
+}
+
+internal sealed class EmergencyAccessConfiguration : IEntityTypeConfiguration<EmergencyAccess>
+{
+    public void Configure(EntityTypeBuilder<EmergencyAccess> builder)
+    {
+        builder.ToTable("emergency_accesses");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasMaxLength(36);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.Property(a => a.ServiceUserId).HasMaxLength(36);
+        builder.Property(a => a.MemberId).HasMaxLength(36);
+        builder.Property(a => a.OrganizationId).HasMaxLength(36);
+        builder.Property(a => a.Reason).HasMaxLength(1000);
+        builder.Ignore(a => a.ETag);
+        builder.HasIndex(a => new { a.ServiceUserId, a.MemberId });
+        builder.HasIndex(a => a.OrganizationId);
+    }
+}
+
+internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<TimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<TimelineEntry> builder)
+    {
+        builder.ToTable("timeline");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).HasMaxLength(36);
+        builder.Property(t => t.ServiceUserId).HasMaxLength(36);
+        builder.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.Summary).HasMaxLength(300);
+        builder.Property(t => t.OrganizationId).HasMaxLength(36);
+        builder.Property(t => t.NeedId).HasMaxLength(36);
+        builder.Property(t => t.ReferralId).HasMaxLength(64);
+        builder.HasIndex(t => new { t.ServiceUserId, t.At });
+    }
+}
+
+internal sealed class KnownMemberConfiguration : IEntityTypeConfiguration<KnownMember>
+{
+    public void Configure(EntityTypeBuilder<KnownMember> builder)
+    {
+        builder.ToTable("known_members");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).HasMaxLength(36);
+        builder.Property(m => m.DisplayName).HasMaxLength(200);
+        builder.Property(m => m.Profession).HasMaxLength(64);
+    }
+}
+
+internal sealed class ReferralViewConfiguration : IEntityTypeConfiguration<ReferralView>
+{
+    public void Configure(EntityTypeBuilder<ReferralView> builder)
+    {
+        builder.ToTable("referral_views");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).HasMaxLength(64);
+        builder.Property(r => r.ServiceUserId).HasMaxLength(36);
+        builder.Property(r => r.ChainId).HasMaxLength(64);
+        builder.Property(r => r.PreviousReferralId).HasMaxLength(64);
+        builder.Property(r => r.NeedId).HasMaxLength(36);
+        builder.Property(r => r.FromOrganizationId).HasMaxLength(36);
+        builder.Property(r => r.ToServiceId).HasMaxLength(36);
+        builder.Property(r => r.ToOrganizationId).HasMaxLength(36);
+        builder.HasIndex(r => r.ServiceUserId);
     }
 }

@@ -240,6 +240,54 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.ToTable("duplicate_dismissals", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.EmergencyAccess", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpireAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("ServiceUserId", "MemberId");
+
+                    b.ToTable("emergency_accesses", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
                 {
                     b.Property<string>("Id")
@@ -408,6 +456,30 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.ToTable("involvements", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.KnownMember", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Profession")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("known_members", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.KnownOrganization", b =>
                 {
                     b.Property<string>("Id")
@@ -421,6 +493,11 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.PrimitiveCollection<string[]>("Neighbourhoods")
                         .IsRequired()
@@ -517,6 +594,75 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.ToTable("needs", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.ReferralView", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ChainId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DeclineReason")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FailureReason")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FromOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("NeedId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PreviousReferralId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StatusAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ToOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("ToServiceId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId");
+
+                    b.ToTable("referral_views", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.ServiceUser", b =>
                 {
                     b.Property<string>("Id")
@@ -590,6 +736,52 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.HasKey("Key");
 
                     b.ToTable("source_states", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.TimelineEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("LifeDomain")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NeedId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("ReferralId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId", "At");
+
+                    b.ToTable("timeline", (string)null);
                 });
 
             modelBuilder.Entity("ReferralNet.Platform.Audit.AuditCheckpoint", b =>

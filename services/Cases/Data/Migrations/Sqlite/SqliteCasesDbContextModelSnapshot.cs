@@ -235,6 +235,54 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("duplicate_dismissals", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.EmergencyAccess", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpireAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("ServiceUserId", "MemberId");
+
+                    b.ToTable("emergency_accesses", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.Goal", b =>
                 {
                     b.Property<string>("Id")
@@ -403,6 +451,30 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("involvements", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.KnownMember", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Profession")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("known_members", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.KnownOrganization", b =>
                 {
                     b.Property<string>("Id")
@@ -415,6 +487,11 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("Neighbourhoods")
@@ -512,6 +589,75 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.ToTable("needs", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralNet.Cases.Domain.ReferralView", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChainId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeclineReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailureReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NeedId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousReferralId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StatusAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ToOrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToServiceId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId");
+
+                    b.ToTable("referral_views", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.ServiceUser", b =>
                 {
                     b.Property<string>("Id")
@@ -585,6 +731,52 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("source_states", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralNet.Cases.Domain.TimelineEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LifeDomain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NeedId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReferralId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUserId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceUserId", "At");
+
+                    b.ToTable("timeline", (string)null);
                 });
 
             modelBuilder.Entity("ReferralNet.Platform.Audit.AuditCheckpoint", b =>

@@ -1,0 +1,17 @@
+namespace ReferralNet.Cases;
+
+/// <summary>Settings of the cases service (<c>ReferralNet:Cases</c>).</summary>
+public sealed class CasesOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "ReferralNet:Cases";
+
+    /// <summary>Profession codes of members who may break the glass (medical professions).</summary>
+    public List<string> MedicalProfessions { get; set; } = ["gp", "doctor", "physician", "nurse", "nurse-practitioner", "emergency-physician", "psychiatrist"];
+
+    /// <summary>How long an emergency access lasts.</summary>
+    public TimeSpan EmergencyAccessDuration { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How many recent events a network view shows when the caller does not say.</summary>
+    public int RecentEvents { get; set; } = 20;
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Cases.Data;
+using ReferralNet.Cases.Domain;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Messaging;
+using Proto = ReferralNet.Contracts.V1;
+
+namespace ReferralNet.Cases.Events;
+
+/// <summary>Keeps the names the care team shows from the directory's MemberChanged events.</summary>
+public sealed class MemberNamesHandler : IIntegrationEventHandler<CasesDbContext, Proto.MemberChanged>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.MemberChanged changed, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (changed.Member is not { } member)
+        {
+            return;
+        }
+
+        if (await db.KnownMembers.FindAsync([member.Id], cancellationToken) is { } known)
+        {
+            known.Apply(member.DisplayName, member.Profession, changed.Version);
+        }
+        else
+        {
+            db.KnownMembers.Add(new KnownMember(member.Id, member.DisplayName, member.Profession, changed.Version));
+        }
+    }
+}
+
+/// <summary>Keeps each referral's place in its chain and its status, and writes their events into the timeline.</summary>
+public sealed class ReferralViewHandler
+    : IIntegrationEventHandler<CasesDbContext, Proto.ReferralRequested>, IIntegrationEventHandler<CasesDbContext, Proto.ReferralStatusChanged>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.ReferralRequested requested, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (await db.Referrals.AnyAsync(r => r.Id == requested.ReferralId, cancellationToken))
+        {
+            return;
+        }
+
+        var view = new ReferralView(
+            requested.ReferralId, await db.LiveIdOfAsync(requested.ServiceUserId, cancellationToken), requested.ChainId, requested.PreviousReferralId,
+            requested.NeedId, requested.FromOrganizationId, requested.ToServiceId, requested.ToOrganizationId, metadata.OccurredAt);
+        view.StatusChanged((int)Proto.ReferralStatus.Requested, 0, 0, 0, metadata.OccurredAt, requested.Version);
+        db.Referrals.Add(view);
+        db.ReferralChanged(view, "Referral requested", (LifeDomain)requested.LifeDomain, metadata.OccurredAt);
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.ReferralStatusChanged changed, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        var at = changed.ChangeTime?.ToInstant() ?? metadata.OccurredAt;
+        var view = await db.Referrals.FindAsync([changed.ReferralId], cancellationToken);
+        if (view is null)
+        {
+            view = new ReferralView(
+                changed.ReferralId, await db.LiveIdOfAsync(changed.ServiceUserId, cancellationToken), changed.ChainId, "",
+                changed.NeedId, changed.FromOrganizationId, changed.ToServiceId, changed.ToOrganizationId, at);
+            db.Referrals.Add(view);
+        }
+
+        if (view.StatusChanged((int)changed.Status, (int)changed.DeclineReason, (int)changed.FailureReason, (int)changed.Outcome, at, changed.Version))
+        {
+            var declined = changed.Status == Proto.ReferralStatus.Declined ? $": {changed.DeclineReason.ToString().ToLowerInvariant().Replace('_', ' ')}" : "";
+            db.ReferralChanged(view, $"Referral {changed.Status.ToString().ToLowerInvariant().Replace('_', ' ')}{declined}", (LifeDomain)changed.LifeDomain, at);
+        }
+    }
+}
+
+/// <summary>Writes the referrals and spanners services' findings into the timeline.</summary>
+public sealed class NetworkAlertsHandler(TimeProvider time)
+    : IIntegrationEventHandler<CasesDbContext, Proto.PillarToPostDetected>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssigned>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.PillarToPostDetected detected, EventMetadata metadata, CancellationToken cancellationToken) =>
+        db.Alert(await db.LiveIdOfAsync(detected.ServiceUserId, cancellationToken), "Need at risk of pillar-to-post", detected.DetectTime?.ToInstant() ?? time.GetUtcNow(),
+            needId: detected.NeedId, domain: (LifeDomain)detected.LifeDomain);
+
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssigned assigned, EventMetadata metadata, CancellationToken cancellationToken) =>
+        db.Timeline.Add(new TimelineEntry(
+            await db.LiveIdOfAsync(assigned.ServiceUserId, cancellationToken), assigned.StartTime?.ToInstant() ?? metadata.OccurredAt, TimelineKind.Spanner,
+            assigned.ConstantContact ? "A boundary spanner became the constant contact" : "A boundary spanner started helping", assigned.SpannerOrganizationId,
+            assigned.NeedId.Length > 0 ? assigned.NeedId : null));
+}
