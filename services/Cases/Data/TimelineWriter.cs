@@ -41,8 +41,8 @@ public static class TimelineWriter
     public static void Alert(this CasesDbContext db, string serviceUserId, string what, DateTimeOffset at, string? organizationId = null, string? needId = null, LifeDomain? domain = null) =>
         db.Timeline.Add(new TimelineEntry(serviceUserId, at, TimelineKind.Alert, what, organizationId, needId, domain));
 
-    // "PhysicalHealth" → "physical health"
-    private static string Words<T>(T value)
+    /// <summary>An enum value as words: "PhysicalHealth" → "physical health".</summary>
+    public static string Words<T>(T value)
         where T : struct, Enum =>
         string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

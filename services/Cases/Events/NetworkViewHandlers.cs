@@ -65,8 +65,8 @@ public sealed class ReferralViewHandler
 
         if (view.StatusChanged((int)changed.Status, (int)changed.DeclineReason, (int)changed.FailureReason, (int)changed.Outcome, at, changed.Version))
         {
-            var declined = changed.Status == Proto.ReferralStatus.Declined ? $": {changed.DeclineReason.ToString().ToLowerInvariant().Replace('_', ' ')}" : "";
-            db.ReferralChanged(view, $"Referral {changed.Status.ToString().ToLowerInvariant().Replace('_', ' ')}{declined}", (LifeDomain)changed.LifeDomain, at);
+            var declined = changed.Status == Proto.ReferralStatus.Declined ? $": {TimelineWriter.Words(changed.DeclineReason)}" : "";
+            db.ReferralChanged(view, $"Referral {TimelineWriter.Words(changed.Status)}{declined}", (LifeDomain)changed.LifeDomain, at);
         }
     }
 }

@@ -1,0 +1,124 @@
+using Google.Protobuf.WellKnownTypes;
+
+namespace ReferralNet.Cases.Tests;
+
+/// <summary>The network view under consent and under break-the-glass, the access log and the review of emergency accesses.</summary>
+public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture)
+{
+    [SkippableFact]
+    public async Task The_gps_view_shows_its_domains_says_what_it_withheld_and_ends_with_the_consent()
+    {
+        // The "done when": a coordinator in Moerwijk, needs in housing, debt and loneliness; a GP practice with a
+        // CARE consent for physical health and loneliness.
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        await PublishAsync(new OrganizationChanged { Organization = team.Organization.Organization, Version = long.Parse(team.Organization.Organization.Etag) });
+        var user = (await RegisterAsync(team, NewBsn())).ServiceUser;
+        var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call)).Case;
+        await RecordAsync(team, user.Id, LifeDomain.Housing, NeedSeverity.Urgent);
+        await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
+        var lonely = await RecordAsync(team, user.Id, LifeDomain.Social, NeedSeverity.Moderate);
+        var consent = await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth, LifeDomain.Social]);
+
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, gp.Call)).View;
+
+        Assert.Equal(AccessBasis.Consent, view.Basis);
+        Assert.Equal([lonely.Id], view.OpenNeeds.Select(n => n.Need.Id));
+        Assert.Equal(opened.Id, view.CaseId);
+        Assert.Equal((team.Professional.Id, team.Organization.Organization.Name), (view.Coordinator.Involvement.MemberId, view.Coordinator.OrganizationName));
+        Assert.Equal([LifeDomain.PhysicalHealth, LifeDomain.Social], view.VisibleLifeDomains);
+        Assert.Equal([(LifeDomain.Housing, 1), (LifeDomain.Debt, 1)], view.Withheld.Select(w => (w.LifeDomain, w.Needs)));
+        Assert.All(view.Withheld, w => Assert.True(w.Events >= 1));
+        Assert.DoesNotContain(view.RecentEvents, e => e.Summary.Contains("debt") || e.Summary.Contains("housing"));
+        Assert.Contains(view.RecentEvents, e => e.Summary == "Need recorded: social (moderate)");
+
+        await Consents.RevokeConsentAsync(new RevokeConsentRequest { Id = consent.Id, Etag = consent.Etag, Reason = "Wil het niet meer." }, team.Call);
+        await FailsWith(StatusCode.NotFound, () => NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, gp.Call).ResponseAsync);
+
+        // The coordinator's access log has the GP's read on the consent and the refusal after the revocation.
+        var log = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id, OrganizationIds = { gp.Id } }, team.Call)).Entries;
+        Assert.Equal(
+            [("network-view", "NotFound", AccessBasis.None, ""), ("network-view", "OK", AccessBasis.Consent, consent.Id)],
+            log.Where(e => e.RecordType == "network-view").Select(e => (e.RecordType, e.Outcome, e.Basis, e.ConsentId)));
+        Assert.All(log, e => Assert.Empty(e.MemberId));
+    }
+
+    [SkippableFact]
+    public async Task A_medical_professional_breaks_the_glass_for_a_limited_time_and_the_access_is_reviewed()
+    {
+        var team = await NewPracticeAsync();
+        var emergency = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var social = await NewPracticeAsync();
+        var user = (await RegisterAsync(team, NewBsn())).ServiceUser;
+        await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call);
+        await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
+        await FailsWith(StatusCode.NotFound, () => NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, emergency.Call).ResponseAsync);
+
+        await FailsWith(StatusCode.PermissionDenied, "NOT_A_MEDICAL_PROFESSION", () => NetworkView.BreakTheGlassAsync(new BreakTheGlassRequest
+        {
+            ServiceUserId = user.Id, Reason = "Unconscious at the practice, need the care network now.",
+        }, social.Call).ResponseAsync);
+        await InvalidField("reason", () => NetworkView.BreakTheGlassAsync(new BreakTheGlassRequest { ServiceUserId = user.Id, Reason = "urgent" }, emergency.Call).ResponseAsync);
+        var access = (await NetworkView.BreakTheGlassAsync(new BreakTheGlassRequest
+        {
+            ServiceUserId = user.Id, Reason = "Unconscious at the practice, need the care network now.",
+        }, emergency.Call)).Access;
+
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, emergency.Call)).View;
+        Assert.Equal(AccessBasis.BreakTheGlass, view.Basis);
+        Assert.Single(view.OpenNeeds);
+        Assert.Empty(view.Withheld);
+
+        // Reviewed: the coordinator and the privacy officer of the coordinating organization both see it.
+        var forCoordinator = (await NetworkView.ListEmergencyAccessesAsync(new ListEmergencyAccessesRequest { ServiceUserId = user.Id }, team.Call)).Accesses;
+        Assert.Equal([(access.Id, emergency.Professional.Id)], forCoordinator.Select(a => (a.Id, a.MemberId)));
+        var forPrivacyOfficer = (await NetworkView.ListEmergencyAccessesAsync(new ListEmergencyAccessesRequest(), await PrivacyOfficerOfAsync(team))).Accesses;
+        Assert.Contains(access.Id, forPrivacyOfficer.Select(a => a.Id));
+        var logged = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id, OrganizationIds = { emergency.Id } }, await PrivacyOfficerOfAsync(team))).Entries;
+        Assert.Contains(logged, e => e.RecordType == "network-view" && e.Basis == AccessBasis.BreakTheGlass && e.EmergencyAccessId == access.Id);
+
+        Clock.Advance(TimeSpan.FromHours(5));
+        await FailsWith(StatusCode.NotFound, () => NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, Fixture.As(Standing(emergency.Professional))).ResponseAsync);
+    }
+
+    [SkippableFact]
+    public async Task Open_needs_carry_their_referral_chain_and_the_timeline_tells_what_happened()
+    {
+        var team = await NewPracticeAsync();
+        var first = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var second = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var need = await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
+        await PublishAsync(new ReferralRequested
+        {
+            ReferralId = "referral-1", ChainId = "chain-1", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = first.Id, ToServiceId = "service-1", Version = 1,
+        });
+        await PublishAsync(new ReferralStatusChanged
+        {
+            ReferralId = "referral-1", ChainId = "chain-1", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = first.Id, Status = ReferralStatus.Declined, DeclineReason = ReferralDeclineReason.NoCapacity,
+            ChangeTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = 2, RedirectReferralId = "referral-2",
+        });
+        await PublishAsync(new ReferralRequested
+        {
+            ReferralId = "referral-2", ChainId = "chain-1", PreviousReferralId = "referral-1", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = second.Id, ToServiceId = "service-2", Version = 1,
+        });
+
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+
+        var chain = view.OpenNeeds.Single().Referrals;
+        Assert.Equal([("referral-1", ReferralStatus.Declined, ""), ("referral-2", ReferralStatus.Requested, "referral-1")], chain.Select(r => (r.ReferralId, r.Status, r.PreviousReferralId)));
+        Assert.Contains(view.RecentEvents, e => e.Kind == TimelineEntryKind.Referral && e.Summary == "Referral declined: no capacity");
+    }
+
+    private async Task<Need> RecordAsync(Practice practice, string serviceUserId, LifeDomain domain, NeedSeverity severity) =>
+        (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = serviceUserId, LifeDomain = domain, Severity = severity } }, practice.Call)).Need;
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class NetworkViewTestsOnSqlite(CasesSqliteFixture fixture) : NetworkViewTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class NetworkViewTestsOnPostgres(CasesPostgresFixture fixture) : NetworkViewTests(fixture);
