@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using ReferralNet.Cases.Api;
 using ReferralNet.Cases.Data;
+using ReferralNet.Cases.Data.DemoData;
 using ReferralNet.Cases.Events;
 using ReferralNet.Platform.Hosting;
+using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Secrets;
@@ -60,6 +62,23 @@ public static class CasesModule
         app.MapGrpcService<CareTeamEndpoint>();
         app.MapGrpcService<NetworkViewEndpoint>();
         return app;
+    }
+
+    /// <summary>
+    /// Seeds the demo service users (embedded shape with demo data: the process runs the directory their members come
+    /// from). Runs after the directory is seeded.
+    /// </summary>
+    public static async Task SeedCasesDemoAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (!services.GetRequiredService<IOptions<ReferralNetOptions>>().Value.SeedDemoData || services.GetService<IMemberDirectory>() is not { } directory)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        await DemoCases.SeedAsync(
+            scope.ServiceProvider.GetRequiredService<CasesDbContext>(), directory, services.GetRequiredService<BsnKeys>(),
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Migrates the cases database (when MigrateOnStart is set).</summary>

@@ -71,6 +71,11 @@ public static class ReferralNetHost
         {
             await app.Services.InitializeOrganizationsAsync(cancellationToken);
         }
+
+        if (options.Runs(CasesModule.Name))
+        {
+            await app.Services.SeedCasesDemoAsync(cancellationToken);
+        }
     }
 
     /// <summary>

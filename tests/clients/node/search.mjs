@@ -10,69 +10,9 @@
 // Exit codes: 0 ok, 1 usage or unexpected error, 2 health not SERVING,
 // 3 OrganizationsService not offered, 4 SearchServices failed, 5 no matches.
 
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { GrpcReflection } from 'grpc-js-reflection-client';
+import { ExitError, GrpcReflection, bearer, checkHealth, deadline, grpc, reflectedClient, run, statusName, unary } from './reflection.mjs';
 
 const SERVICE = 'referralnet.v1.OrganizationsService';
-const DEADLINE_MS = 10_000;
-
-// The standard gRPC health protocol (grpc/health/v1/health.proto), which is the same on every
-// server. It is declared inline so that the health check does not depend on reflection working.
-const HEALTH_JSON = {
-  nested: {
-    grpc: { nested: { health: { nested: { v1: { nested: {
-      HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
-      HealthCheckResponse: {
-        fields: { status: { type: 'ServingStatus', id: 1 } },
-        nested: {
-          ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
-        },
-      },
-      Health: {
-        methods: { Check: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse' } },
-      },
-    } } } } } },
-  },
-};
-
-const LOADER_OPTIONS = { keepCase: true, enums: String, longs: String, defaults: true, oneofs: true };
-
-class ExitError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const deadline = () => ({ deadline: Date.now() + DEADLINE_MS });
-const statusName = (code) => Object.keys(grpc.status).find((k) => grpc.status[k] === code) ?? String(code);
-
-// Walks "a.b.C" down a grpc-js package object.
-function lookup(packageObject, fullName) {
-  return fullName.split('.').reduce((node, part) => (node ? node[part] : undefined), packageObject);
-}
-
-function unary(client, method, request, metadata = new grpc.Metadata()) {
-  return new Promise((resolve, reject) => {
-    client[method](request, metadata, deadline(), (err, response) => (err ? reject(err) : resolve(response)));
-  });
-}
-
-async function checkHealth(address, credentials) {
-  const healthPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(HEALTH_JSON, LOADER_OPTIONS));
-  const client = new healthPkg.grpc.health.v1.Health(address, credentials);
-  try {
-    const response = await unary(client, 'Check', { service: '' });
-    console.log(`health: ${response.status}`);
-    if (response.status !== 'SERVING') throw new ExitError(2, `server is not SERVING (${response.status})`);
-  } catch (err) {
-    if (err instanceof ExitError) throw err;
-    throw new ExitError(2, `health check failed: ${statusName(err.code)}: ${err.details ?? err.message}`);
-  } finally {
-    client.close();
-  }
-}
 
 async function listServices(reflection) {
   const services = await reflection.listServices('*', new grpc.Metadata(), deadline());
@@ -83,16 +23,8 @@ async function listServices(reflection) {
 
 async function search(reflection, address, credentials, token) {
   // Descriptors of the service and all the files it depends on, fetched from the server.
-  const descriptor = await reflection.getDescriptorBySymbol(SERVICE, new grpc.Metadata(), deadline());
-  const packageObject = grpc.loadPackageDefinition(descriptor.getPackageDefinition(LOADER_OPTIONS));
-  const OrganizationsService = lookup(packageObject, SERVICE);
-  if (typeof OrganizationsService !== 'function') {
-    throw new ExitError(3, `reflection did not return a usable descriptor for ${SERVICE}`);
-  }
-
-  const client = new OrganizationsService(address, credentials);
-  const metadata = new grpc.Metadata();
-  if (token) metadata.set('authorization', `Bearer ${token}`);
+  const client = await reflectedClient(reflection, SERVICE, address, credentials);
+  const metadata = bearer(token);
   const request = { life_domains: ['LIFE_DOMAIN_DEBT'], neighbourhood: 'moerwijk', language: 'ar' };
   console.log(`SearchServices ${JSON.stringify(request)}${token ? '' : ' (without a token)'}`);
 
@@ -135,16 +67,4 @@ async function main() {
   await search(reflection, address, credentials, token);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    if (err instanceof ExitError) {
-      console.error(`error: ${err.message}`);
-      process.exit(err.code);
-    }
-    // Reflection failures arrive as ReflectionRequestException whose message holds the gRPC error.
-    const kind = err?.constructor?.name === 'ReflectionRequestException' ? 'reflection failed: ' : '';
-    console.error(`error: ${kind}${err?.message ?? err}`);
-    process.exit(1);
-  },
-);
+run(main);

@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Cases.Domain;
+using ReferralNet.Cases.Events;
+using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Identity;
+
+namespace ReferralNet.Cases.Data.DemoData;
+
+/// <summary>
+/// Fictional service users of the demo directory's neighbourhoods, with cases, needs, consents and care teams, so that a
+/// GP's development token opens a meaningful network view right after <c>dotnet run</c>. Every name and number is
+/// invented; the BSNs pass the eleven-test and belong to nobody.
+/// </summary>
+public static class DemoCases
+{
+    /// <summary>The demo service user the README's walk-through opens: Naima Bakkali in Moerwijk.</summary>
+    public const string WalkThroughBsn = "111222333";
+
+    /// <summary>Seeds the demo once, in the embedded shape (which runs the directory the members come from).</summary>
+    public static async Task SeedAsync(CasesDbContext db, IMemberDirectory directory, BsnKeys bsnKeys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.ServiceUsers.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var seed = new Seeder(db, directory, bsnKeys, now, cancellationToken);
+
+        // Moerwijk: no gas, water or electricity, debts with the supplier, lonely since the divorce; the GP sees health and
+        // loneliness, the debt counsellor debts and income, the neighbourhood team coordinates everything.
+        var naima = await seed.ServiceUserAsync("Naima", "Bakkali", new DateOnly(1981, 3, 14), "moerwijk", ["ar", "nl"], interpreter: true, WalkThroughBsn, "abdelkader.ziani@wijkteam-moerwijk.example");
+        await seed.CaseAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", "Restore the utilities first, then a debt plan; rebuild contacts in the neighbourhood.",
+            new GoalSpec(null, "Gas, water and electricity restored", LifeDomain.Housing, GoalStatus.Open, new DateOnly(2026, 12, 15)),
+            new GoalSpec(null, "A debt plan agreed with every creditor", LifeDomain.Debt, GoalStatus.Open, new DateOnly(2027, 3, 1)));
+        var housing = await seed.NeedAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", LifeDomain.Housing, NeedSeverity.Urgent, "No gas, water or electricity since the supplier cut the connection in March.");
+        var debt = await seed.NeedAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", LifeDomain.Debt, NeedSeverity.High, "Arrears with the energy supplier and the housing corporation.");
+        await seed.NeedAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", LifeDomain.Social, NeedSeverity.Moderate, "Few contacts since the divorce; rarely leaves the house.");
+        await seed.ConsentAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", "karim.haddou@hap-moerwijkzuid.example", ConsentPurpose.Care, LifeDomain.PhysicalHealth, LifeDomain.MentalHealth, LifeDomain.Social);
+        await seed.ConsentAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", "khadija.ouali@schuldhulp-moerwijk.example", ConsentPurpose.Care, LifeDomain.Debt, LifeDomain.Income);
+        await seed.NeedAsync(naima, "karim.haddou@hap-moerwijkzuid.example", LifeDomain.PhysicalHealth, NeedSeverity.Moderate, "Chronic back pain and poor sleep.");
+        await seed.InvolvementAsync(naima, "karim.haddou@hap-moerwijkzuid.example", InvolvementRole.GeneralPractitioner, "Family doctor", null);
+        await seed.InvolvementAsync(naima, "khadija.ouali@schuldhulp-moerwijk.example", InvolvementRole.Provider, "Debt counselling", debt);
+        await seed.InvolvementAsync(naima, "abdelkader.ziani@wijkteam-moerwijk.example", InvolvementRole.Supporter, "Urgent contact with the energy supplier", housing);
+
+        // Schilderswijk: an older man alone, daily functioning slipping; his GP and the neighbourhood team.
+        var henk = await seed.ServiceUserAsync("Henk", "de Wit", new DateOnly(1954, 9, 2), "schilderswijk", ["nl"], interpreter: false, "123456782", "mustafa.yldz@wijkteam-schilderswijk.example");
+        await seed.CaseAsync(henk, "mustafa.yldz@wijkteam-schilderswijk.example", "Weekly visits; meals and household help.");
+        await seed.NeedAsync(henk, "mustafa.yldz@wijkteam-schilderswijk.example", LifeDomain.Social, NeedSeverity.High, "Has not spoken to anyone for weeks.");
+        await seed.NeedAsync(henk, "mustafa.yldz@wijkteam-schilderswijk.example", LifeDomain.DailyFunctioning, NeedSeverity.Moderate, "Struggles with shopping and cooking.");
+        await seed.ConsentAsync(henk, "mustafa.yldz@wijkteam-schilderswijk.example", "hamid.rahimi@gc-schilderswijk.example", ConsentPurpose.Care, LifeDomain.PhysicalHealth, LifeDomain.DailyFunctioning);
+        await seed.InvolvementAsync(henk, "hamid.rahimi@gc-schilderswijk.example", InvolvementRole.GeneralPractitioner, "Family doctor", null);
+
+        // Transvaal: no BSN (an undocumented resident), registered and found by the organization holding his consent.
+        var abdi = await seed.ServiceUserAsync("Abdi", "Warsame", new DateOnly(1990, 5, 20), "transvaal", ["so", "ar"], interpreter: true, null, "osman.celik@wijkteam-transvaal.example");
+        await seed.CaseAsync(abdi, "osman.celik@wijkteam-transvaal.example", "A safe place to sleep; Dutch lessons; work when it is allowed.");
+        await seed.NeedAsync(abdi, "osman.celik@wijkteam-transvaal.example", LifeDomain.Housing, NeedSeverity.High, "Sleeps at different friends' places.");
+        await seed.NeedAsync(abdi, "osman.celik@wijkteam-transvaal.example", LifeDomain.Language, NeedSeverity.Moderate, "Wants to learn Dutch.");
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private sealed class Seeder(CasesDbContext db, IMemberDirectory directory, BsnKeys bsnKeys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        public async Task<ServiceUser> ServiceUserAsync(string given, string family, DateOnly born, string neighbourhood, string[] languages, bool interpreter, string? bsn, string registrarEmail)
+        {
+            var registrar = await MemberAsync(registrarEmail);
+            var user = new ServiceUser(new ServiceUserDetails(given, family, born, languages, interpreter), neighbourhood, registrar.OrganizationId, now);
+            db.ServiceUsers.Add(user);
+            if (Bsn.Parse(bsn) is { } parsed)
+            {
+                user.RecordBsnGiven();
+                db.BsnHashes.AddRange(bsnKeys.HashesFor(user.Id, parsed));
+            }
+
+            var consent = new Consent(user.Id, Grant(registrar.OrganizationId, ConsentPurpose.Coordination, Enum.GetValues<LifeDomain>()), registrar.MemberId, registrar.OrganizationId, now);
+            db.Consents.Add(consent);
+            db.AddEvent(user.RegisteredEvent(), now);
+            db.AddEvent(consent.GrantedEvent(), now);
+            db.ConsentChanged(consent, "Registered with a consent", now);
+            return user;
+        }
+
+        public async Task CaseAsync(ServiceUser user, string coordinatorEmail, string plan, params GoalSpec[] goals)
+        {
+            var coordinator = await MemberAsync(coordinatorEmail);
+            var opened = new Case(user.Id, [], new Coordinator(coordinator.MemberId, coordinator.OrganizationId, coordinator.EndsAt, coordinator.Version), plan, goals, now);
+            db.Cases.Add(opened);
+            db.Involvements.Add(CareTeam.CoordinatorOf(opened, now));
+            db.AddEvent(opened.OpenedEvent(), now);
+            db.CaseChanged(opened, "Case opened", now);
+        }
+
+        public async Task<Need> NeedAsync(ServiceUser user, string recorderEmail, LifeDomain domain, NeedSeverity severity, string description)
+        {
+            var recorder = await MemberAsync(recorderEmail);
+            var need = new Need(user.Id, domain, severity, description, [], recorder.MemberId, recorder.OrganizationId, now);
+            db.Needs.Add(need);
+            db.AddEvent(need.RecordedEvent(), now);
+            db.NeedRecorded(need, now);
+            return need;
+        }
+
+        public async Task ConsentAsync(ServiceUser user, string recorderEmail, string granteeEmail, ConsentPurpose purpose, params LifeDomain[] domains)
+        {
+            var recorder = await MemberAsync(recorderEmail);
+            var grantee = await MemberAsync(granteeEmail);
+            var consent = new Consent(user.Id, Grant(grantee.OrganizationId, purpose, domains), recorder.MemberId, recorder.OrganizationId, now);
+            db.Consents.Add(consent);
+            db.AddEvent(consent.GrantedEvent(), now);
+            db.ConsentChanged(consent, "Consent granted", now);
+        }
+
+        public async Task InvolvementAsync(ServiceUser user, string memberEmail, InvolvementRole role, string description, Need? need)
+        {
+            var member = await MemberAsync(memberEmail);
+            var involvement = new Involvement(user.Id, new InvolvementSpec(member.OrganizationId, member.MemberId, null, "", role, description, need?.Id), new InvolvementSource(), now, now);
+            db.Involvements.Add(involvement);
+            db.CareTeamChanged(involvement, joined: true, now, need?.LifeDomain);
+        }
+
+        private ConsentGrant Grant(string organizationId, ConsentPurpose purpose, IReadOnlyCollection<LifeDomain> domains) =>
+            new(organizationId, null, purpose, domains, now, null, ConsentMethod.Written, false, "demo intake form");
+
+        private async Task<MemberStanding> MemberAsync(string email) =>
+            await directory.FindForSignInAsync(email, cancellationToken)
+            ?? throw new InvalidOperationException($"The demo directory has no active member {email}.");
+    }
+}
