@@ -78,7 +78,7 @@ public static class CasesModule
         await using var scope = services.CreateAsyncScope();
         await DemoCases.SeedAsync(
             scope.ServiceProvider.GetRequiredService<CasesDbContext>(), directory, services.GetRequiredService<BsnKeys>(),
-            services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), services.GetRequiredService<IOptions<CasesOptions>>().Value.DemoPopulation, cancellationToken);
     }
 
     /// <summary>Migrates the cases database (when MigrateOnStart is set).</summary>

@@ -14,4 +14,10 @@ public sealed class CasesOptions
 
     /// <summary>How many recent events a network view shows when the caller does not say.</summary>
     public int RecentEvents { get; set; } = 20;
+
+    /// <summary>
+    /// How many generated service users the demo data adds to the hand-written ones (a city-sized caseload for the
+    /// benchmark and for trying the API at scale); only with demo data, and only when the database is new.
+    /// </summary>
+    public int DemoPopulation { get; set; }
 }

@@ -10,7 +10,7 @@ using ReferralNet.Testing;
 // measured in the same run (the machine is noisy; ratios travel, absolute numbers do not). The servers run in child
 // processes, so their CPU time per call is measured apart from the load generator's.
 // Usage: dotnet run -c Release --project tests/Benchmark -- [--callers 64] [--seconds 5] [--rounds 3] [--warmup 12]
-//        [--services 0] [--only <scenario name part>]
+//        [--services 0] [--service-users 10000] [--only <scenario name part>]
 if (args.Contains(ServeMode.Argument))
 {
     return await ServeMode.RunAsync();
@@ -24,6 +24,10 @@ var rounds = Option("--rounds", 3, min: 1);
 // warm-up measure the compiler.
 var warmup = Option("--warmup", 12, min: 0);
 var addServices = Option("--services", 0, min: 0);
+
+// Generated service users of the demo caseload (cases, needs, consents, care teams), seeded by the reads server before
+// it listens; the network view scenario reads those its GP may see.
+var serviceUsers = Option("--service-users", 10_000, min: 0);
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 
 // CreateService runs against a server process of its own, started from the same demo data. The search scenarios thus
@@ -58,6 +62,14 @@ var specs = new (string Name, bool Writes, Func<ServerProcess, Func<Task>> Call)
         var call = ReferralNetFixture.Bearer(server.Info.ProfessionalToken);
         return async () => await directory.GetMemberAsync(request, call);
     }),
+    ("GetNetworkView (audited, consent-filtered)", false, server =>
+    {
+        var networkView = new NetworkViewService.NetworkViewServiceClient(server.Channel);
+        var requests = server.Info.GpServiceUserIds.Select(id => new GetNetworkViewRequest { ServiceUserId = id }).ToArray();
+        var call = ReferralNetFixture.Bearer(server.Info.GpToken);
+        var next = -1;
+        return async () => await networkView.GetNetworkViewAsync(requests[(int)((uint)Interlocked.Increment(ref next) % requests.Length)], call);
+    }),
     ("CreateService (entity + outbox + audit + request id)", true, server =>
     {
         var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
@@ -79,7 +91,7 @@ if (only is not null)
     specs = [.. specs.Where((s, i) => i == 0 || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
 }
 
-var startingReads = ServerProcess.StartAsync("reads");
+var startingReads = ServerProcess.StartAsync("reads", serviceUsers);
 var startingWrites = specs.Any(s => s.Writes) ? ServerProcess.StartAsync("writes") : null;
 try
 {
@@ -95,6 +107,7 @@ try
 
     Console.WriteLine($"ReferralNet benchmark: {callers} callers, {seconds} s per scenario, {rounds} rounds, {warmup} s warm-up, {Environment.ProcessorCount} cores, SQLite (synchronous=NORMAL)");
     Console.WriteLine($"Directory searched: {serviceCount} active services in {organizationCount} organizations (demo data + {addServices} added by --services)");
+    Console.WriteLine($"Service users: the demo's and {serviceUsers} generated (--service-users); the network view reads {reads.Info.GpServiceUserIds.Count} of those the GP's practice may see, in turn");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First search (builds the search index of the directory): {firstSearch.TotalMilliseconds:F0} ms"));
     Console.WriteLine("Servers in child processes: one for the reads and search, one for CreateService (so search sees the same directory in every round)");
     Console.WriteLine("Server CPU per call: the server process's CPU time from the start of a round until it is idle again, over the calls of the round");

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Cases.Data;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ReferralNet.Contracts.V1;
 using ReferralNet.Testing;
+using CareConsent = ReferralNet.Cases.Domain.ConsentPurpose;
 using DevTokenIssuer = ReferralNet.Platform.Identity.DevTokenIssuer;
+using IMemberDirectory = ReferralNet.Platform.Identity.IMemberDirectory;
 using Role = ReferralNet.Platform.Identity.MemberRole;
 
 namespace ReferralNet.Benchmark;
@@ -15,8 +19,11 @@ namespace ReferralNet.Benchmark;
 /// <param name="ProfessionalId">A professional of that organization.</param>
 /// <param name="ProfessionalToken">That professional's token.</param>
 /// <param name="OrgAdmins">An org-admin of every demo organization that has one.</param>
+/// <param name="GpToken">The token of the demo GP whose consult the network view scenario plays.</param>
+/// <param name="GpServiceUserIds">A sample of the service users whose CARE consent that GP's practice holds.</param>
 internal sealed record ServerInfo(
-    string Address, string NetworkAdminToken, string OrganizationId, string ProfessionalId, string ProfessionalToken, IReadOnlyList<OrgAdmin> OrgAdmins);
+    string Address, string NetworkAdminToken, string OrganizationId, string ProfessionalId, string ProfessionalToken, IReadOnlyList<OrgAdmin> OrgAdmins,
+    string GpToken, IReadOnlyList<string> GpServiceUserIds);
 
 /// <summary>An org-admin's token for one organization.</summary>
 /// <param name="OrganizationId">The organization.</param>
@@ -33,6 +40,11 @@ internal static class ServeMode
     public const string Argument = "--serve";
     public const string ReadyPrefix = "ready ";
     public const string ServerErrorsPrefix = "server-errors ";
+
+    private const string NetworkViewGp = "karim.haddou@hap-moerwijkzuid.example";
+
+    // Ids ordered by their random value: a sample spread over the whole caseload, so the reads are not one cached page.
+    private const int GpSample = 4096;
 
     public static async Task<int> RunAsync()
     {
@@ -94,9 +106,18 @@ internal static class ServeMode
             throw new InvalidOperationException("The debt counselling organization of the benchmark has no org-admin.");
         }
 
+        // The GP of the README's walk-through, and the service users of the (generated) caseload the practice may see.
+        var gp = await host.Services.GetRequiredService<IMemberDirectory>().FindForSignInAsync(NetworkViewGp, CancellationToken.None)
+            ?? throw new InvalidOperationException($"The demo directory has no {NetworkViewGp}.");
+        await using var scope = host.Services.CreateAsyncScope();
+        var gpServiceUsers = await scope.ServiceProvider.GetRequiredService<CasesDbContext>().Consents
+            .Where(c => c.OrganizationId == gp.OrganizationId && c.Purpose == CareConsent.Care).Select(c => c.ServiceUserId)
+            .OrderBy(id => id).Take(GpSample).ToListAsync();
+
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServerInfo(
-            address, Issuer(host).Issue(await host.NetworkAdminAsync()), organizationId, reading.Id, Token(host, reading, Role.Professional), orgAdmins);
+            address, Issuer(host).Issue(await host.NetworkAdminAsync()), organizationId, reading.Id, Token(host, reading, Role.Professional), orgAdmins,
+            Issuer(host).Issue(gp), gpServiceUsers);
     }
 
     private static string Token(SqliteFixture host, Member member, Role role) => Issuer(host).Issue(new(member.Id, member.OrganizationId, role, true));

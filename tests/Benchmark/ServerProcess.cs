@@ -80,7 +80,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server process and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string name)
+    /// <param name="name">What the server is used for, in messages.</param>
+    /// <param name="serviceUsers">Generated service users the server seeds before it listens (its start waits for them).</param>
+    public static async Task<ServerProcess> StartAsync(string name, int serviceUsers = 0)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark cannot find its own executable."))
         {
@@ -97,6 +99,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add(ServeMode.Argument);
+        start.Environment["ReferralNet__Cases__DemoPopulation"] = serviceUsers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server process did not start.");
         Running[process.Id] = process;
         process.ErrorDataReceived += (_, e) =>
@@ -109,7 +112,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            var info = await ReadyAsync(process).WaitAsync(StartTimeout);
+            // Seeding writes about a dozen rows per service user; a slow machine manages a few thousand users a second.
+            var info = await ReadyAsync(process).WaitAsync(StartTimeout + TimeSpan.FromMilliseconds(2.0 * serviceUsers));
             return new ServerProcess(name, process, info);
         }
         catch

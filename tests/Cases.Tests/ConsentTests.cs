@@ -29,6 +29,29 @@ public abstract class ConsentTests(CasesFixture fixture) : CasesTest(fixture)
     }
 
     [SkippableFact]
+    public async Task Only_a_coordinating_organization_records_consents_and_only_within_its_own_domains()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var debt = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]);
+
+        // A care consent is no ground to widen the GP's own access, nor to give another organization any.
+        await FailsWith(StatusCode.PermissionDenied, "CONSENT_MISSING", () => GrantAsync(gp, user.Id, gp, ConsentPurpose.Coordination, [LifeDomain.PhysicalHealth, LifeDomain.Debt]));
+        await FailsWith(StatusCode.PermissionDenied, "CONSENT_MISSING", () => GrantAsync(gp, user.Id, debt, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]));
+
+        // A coordination consent for some domains lets its holder record consents for those domains only.
+        await GrantAsync(team, user.Id, debt, ConsentPurpose.Coordination, [LifeDomain.Debt, LifeDomain.Income]);
+        await FailsWith(StatusCode.PermissionDenied, "CONSENT_MISSING", () => GrantAsync(debt, user.Id, gp, ConsentPurpose.Care, [LifeDomain.Debt, LifeDomain.MentalHealth]));
+        var within = await GrantAsync(debt, user.Id, gp, ConsentPurpose.Care, [LifeDomain.Debt]);
+
+        var recorded = (await Consents.ListConsentsAsync(new ListConsentsRequest { ServiceUserId = user.Id }, team.Call)).Consents;
+        Assert.Equal(4, recorded.Count);
+        Assert.Equal(debt.Id, recorded.Single(c => c.Id == within.Id).RecordedByOrganizationId);
+    }
+
+    [SkippableFact]
     public async Task A_revocation_bites_on_the_next_call_and_only_the_grounded_may_revoke()
     {
         var team = await NewPracticeAsync();

@@ -89,6 +89,36 @@ public abstract class ServiceUserTests(CasesFixture fixture) : CasesTest(fixture
     }
 
     [SkippableFact]
+    public async Task A_later_registration_of_a_known_bsn_neither_sees_nor_merges_the_earlier_record()
+    {
+        var team = await NewPracticeAsync();
+        var other = await NewPracticeAsync();
+        var bsn = NewBsn();
+        var first = await RegisterAsync(team, bsn);
+        var later = await RegisterAsync(other, bsn);
+
+        // The later registrant learns nothing of the earlier record and cannot pull it, with its consents, into its own.
+        Assert.Empty((await ServiceUsers.ListPossibleDuplicatesAsync(new ListPossibleDuplicatesRequest { ServiceUserId = later.ServiceUser.Id }, other.Call)).PossibleDuplicates);
+        await FailsWith(StatusCode.NotFound, () => ServiceUsers.MergeServiceUsersAsync(new MergeServiceUsersRequest
+        {
+            ServiceUserId = later.ServiceUser.Id, Etag = later.ServiceUser.Etag, DuplicateServiceUserId = first.ServiceUser.Id, ConfirmationMethod = ConsentMethod.Verbal,
+        }, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => ServiceUsers.DismissPossibleDuplicateAsync(new DismissPossibleDuplicateRequest
+        {
+            ServiceUserId = later.ServiceUser.Id, DuplicateServiceUserId = first.ServiceUser.Id, Reason = "Claims it is another person to hide the conflict.",
+        }, other.Call).ResponseAsync);
+
+        Assert.Equal(first.ServiceUser.Id, (await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = first.ServiceUser.Id }, team.Call)).ServiceUser.Id);
+        Assert.Equal(first.ServiceUser.Id, (await Consents.GetConsentAsync(new GetConsentRequest { Id = first.Consent.Id }, team.Call)).Consent.ServiceUserId);
+        await FailsWith(StatusCode.NotFound, () => ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = first.ServiceUser.Id }, other.Call).ResponseAsync);
+
+        // The earlier record's coordinator is the one who sees the later registration and asks the service user.
+        Assert.Equal(
+            [later.ServiceUser.Id],
+            (await ServiceUsers.ListPossibleDuplicatesAsync(new ListPossibleDuplicatesRequest { ServiceUserId = first.ServiceUser.Id }, team.Call)).PossibleDuplicates.Select(d => d.ServiceUserId));
+    }
+
+    [SkippableFact]
     public async Task The_coordinator_merges_a_confirmed_duplicate_whose_consents_and_id_follow()
     {
         var team = await NewPracticeAsync();

@@ -337,7 +337,6 @@ public sealed class CasesEndpoint(
     private Task<bool> CoversAsync(string serviceUserId, Caller caller, DateTimeOffset now, LifeDomain domain, CancellationToken cancellationToken)
     {
         var bit = Consent.MaskOf([domain]);
-        return db.Consents.Where(Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now))
-            .AnyAsync(c => c.ServiceUserId == serviceUserId && Changing.Contains(c.Purpose) && (c.DomainMask & bit) != 0, cancellationToken);
+        return db.GrantsTo(caller, now).AnyAsync(c => c.ServiceUserId == serviceUserId && Changing.Contains(c.Purpose) && (c.DomainMask & bit) != 0, cancellationToken);
     }
 }

@@ -34,6 +34,22 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         var now = time.GetUtcNow();
         var visible = await VisibleServiceUserAsync(request.Consent.ServiceUserId, caller, now, context.CancellationToken);
         var grant = request.Consent.ToGrant(now);
+
+        // Consent is recorded by the coordinating organization on the service user's word, within the domains its own
+        // consent covers: a consent for something else (care for one domain) is no ground to widen anyone's access,
+        // the caller's own least of all.
+        var coordinated = await db.GrantsTo(caller, now).Where(c => c.ServiceUserId == visible.User.Id && c.Purpose == ConsentPurpose.Coordination)
+            .Select(c => c.DomainMask).ToListAsync(context.CancellationToken);
+        if (coordinated.Count == 0)
+        {
+            throw new PermissionDeniedException("Only an organization holding a COORDINATION consent of the service user records consents.", "CONSENT_MISSING");
+        }
+
+        if ((Consent.MaskOf(grant.LifeDomains) & ~coordinated.Aggregate(0, (all, mask) => all | mask)) != 0)
+        {
+            throw new PermissionDeniedException("The consent covers life domains the caller's own COORDINATION consent does not.", "CONSENT_MISSING");
+        }
+
         return await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
         {
             var consent = new Consent(visible.User.Id, grant, caller.MemberId, caller.OrganizationId, now);

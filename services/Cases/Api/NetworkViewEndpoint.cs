@@ -78,8 +78,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var emergency = liveId is null ? null : await db.EmergencyAccesses.AsNoTracking()
             .Where(a => a.ServiceUserId == liveId && a.MemberId == caller.MemberId && a.CreatedAt <= now && a.ExpireAt > now)
             .OrderByDescending(a => a.ExpireAt).FirstOrDefaultAsync(cancellationToken);
-        var consents = liveId is null ? [] : await db.Consents.AsNoTracking()
-            .Where(c => c.ServiceUserId == liveId).Where(Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now))
+        var consents = liveId is null ? [] : await db.GrantsTo(caller, now).AsNoTracking().Where(c => c.ServiceUserId == liveId)
             .Select(c => new { c.Id, c.DomainMask }).ToListAsync(cancellationToken);
         if (liveId is null || (emergency is null && consents.Count == 0))
         {
@@ -254,8 +253,8 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
 
         if (caller.Role == Role.PrivacyOfficer)
         {
-            var heldFor = db.Consents.Where(c => c.OrganizationId == caller.OrganizationId || c.RecordedByOrganizationId == caller.OrganizationId).Select(c => c.ServiceUserId);
-            query = query.Where(a => a.OrganizationId == caller.OrganizationId || heldFor.Contains(a.ServiceUserId));
+            var heldFor = db.Consents.Where(c => c.OrganizationId == caller.OrganizationId || c.RecordedByOrganizationId == caller.OrganizationId);
+            query = query.Where(a => a.OrganizationId == caller.OrganizationId || heldFor.Any(c => c.ServiceUserId == a.ServiceUserId));
         }
         else if (request.ServiceUserId.Length == 0 || await db.VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination) is null)
         {

@@ -98,10 +98,9 @@ public sealed class ServiceUsersEndpoint(
         var now = time.GetUtcNow();
         var bsn = Bsn.Parse(request.Bsn) ?? throw InvalidRequestException.For("bsn", BsnRules.Message);
         var hashes = bsnKeys.LookupHashes(bsn);
-        var grants = Consent.GrantsAt(caller.OrganizationId, caller.OrganizationKind, now);
-        var visible = db.Consents.Where(grants).Select(c => c.ServiceUserId);
+        var grants = db.GrantsTo(caller, now);
         var id = await db.BsnHashes.AsNoTracking()
-            .Where(h => hashes.Contains(h.Hash) && visible.Contains(h.ServiceUserId))
+            .Where(h => hashes.Contains(h.Hash) && grants.Any(c => c.ServiceUserId == h.ServiceUserId))
             .Join(db.ServiceUsers.Where(s => s.MergedIntoId == null), h => h.ServiceUserId, s => s.Id, (h, s) => s.Id)
             .OrderBy(s => s)
             .FirstOrDefaultAsync(context.CancellationToken);
@@ -225,7 +224,7 @@ public sealed class ServiceUsersEndpoint(
         var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
         var pageQuery = $"{context.Method}|{user.Id}";
         var after = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0];
-        var page = await Paging.PageAsync(db.PossibleDuplicatesOf(user.Id).AsNoTracking(), after, size, context.CancellationToken);
+        var page = await Paging.PageAsync(db.PossibleDuplicatesOf(user).AsNoTracking(), after, size, context.CancellationToken);
         return new Proto.ListPossibleDuplicatesResponse
         {
             PossibleDuplicates =
@@ -251,7 +250,7 @@ public sealed class ServiceUsersEndpoint(
         await using var write = await db.BeginWriteAsync(context.CancellationToken);
         var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination)).User;
         user.EnsureVersion(request.Etag, "service user");
-        var duplicate = await db.PossibleDuplicatesOf(user.Id).SingleOrDefaultAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken)
+        var duplicate = await db.PossibleDuplicatesOf(user).SingleOrDefaultAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken)
             ?? throw new NotFoundException("Possible duplicate", request.DuplicateServiceUserId);
 
         // Everything that hangs on the duplicate moves over; so do records merged into it earlier.
@@ -325,7 +324,7 @@ public sealed class ServiceUsersEndpoint(
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
         var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
-        if (!await db.PossibleDuplicatesOf(user.Id).AnyAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken))
+        if (!await db.PossibleDuplicatesOf(user).AnyAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken))
         {
             throw new NotFoundException("Possible duplicate", request.DuplicateServiceUserId);
         }

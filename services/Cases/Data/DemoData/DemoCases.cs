@@ -16,15 +16,18 @@ public static class DemoCases
     /// <summary>The demo service user the README's walk-through opens: Naima Bakkali in Moerwijk.</summary>
     public const string WalkThroughBsn = "111222333";
 
-    /// <summary>Seeds the demo once, in the embedded shape (which runs the directory the members come from).</summary>
-    public static async Task SeedAsync(CasesDbContext db, IMemberDirectory directory, BsnKeys bsnKeys, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seeds the demo once, in the embedded shape (which runs the directory the members come from), and
+    /// <paramref name="population"/> generated service users after it.
+    /// </summary>
+    public static async Task SeedAsync(CasesDbContext db, IMemberDirectory directory, BsnKeys bsnKeys, DateTimeOffset now, int population, CancellationToken cancellationToken)
     {
         if (await db.ServiceUsers.AnyAsync(cancellationToken))
         {
             return;
         }
 
-        var seed = new Seeder(db, directory, bsnKeys, now, cancellationToken);
+        var seed = new DemoSeeder(db, directory, bsnKeys, now, cancellationToken, publishEvents: true);
 
         // Moerwijk: no gas, water or electricity, debts with the supplier, lonely since the divorce; the GP sees health and
         // loneliness, the debt counsellor debts and income, the neighbourhood team coordinates everything.
@@ -57,72 +60,10 @@ public static class DemoCases
         await seed.NeedAsync(abdi, "osman.celik@wijkteam-transvaal.example", LifeDomain.Language, NeedSeverity.Moderate, "Wants to learn Dutch.");
 
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private sealed class Seeder(CasesDbContext db, IMemberDirectory directory, BsnKeys bsnKeys, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        public async Task<ServiceUser> ServiceUserAsync(string given, string family, DateOnly born, string neighbourhood, string[] languages, bool interpreter, string? bsn, string registrarEmail)
+        db.ChangeTracker.Clear();
+        if (population > 0)
         {
-            var registrar = await MemberAsync(registrarEmail);
-            var user = new ServiceUser(new ServiceUserDetails(given, family, born, languages, interpreter), neighbourhood, registrar.OrganizationId, now);
-            db.ServiceUsers.Add(user);
-            if (Bsn.Parse(bsn) is { } parsed)
-            {
-                user.RecordBsnGiven();
-                db.BsnHashes.AddRange(bsnKeys.HashesFor(user.Id, parsed));
-            }
-
-            var consent = new Consent(user.Id, Grant(registrar.OrganizationId, ConsentPurpose.Coordination, Enum.GetValues<LifeDomain>()), registrar.MemberId, registrar.OrganizationId, now);
-            db.Consents.Add(consent);
-            db.AddEvent(user.RegisteredEvent(), now);
-            db.AddEvent(consent.GrantedEvent(), now);
-            db.ConsentChanged(consent, "Registered with a consent", now);
-            return user;
+            await DemoPopulation.SeedAsync(db, new DemoSeeder(db, directory, bsnKeys, now, cancellationToken, publishEvents: false), population, cancellationToken);
         }
-
-        public async Task CaseAsync(ServiceUser user, string coordinatorEmail, string plan, params GoalSpec[] goals)
-        {
-            var coordinator = await MemberAsync(coordinatorEmail);
-            var opened = new Case(user.Id, [], new Coordinator(coordinator.MemberId, coordinator.OrganizationId, coordinator.EndsAt, coordinator.Version), plan, goals, now);
-            db.Cases.Add(opened);
-            db.Involvements.Add(CareTeam.CoordinatorOf(opened, now));
-            db.AddEvent(opened.OpenedEvent(), now);
-            db.CaseChanged(opened, "Case opened", now);
-        }
-
-        public async Task<Need> NeedAsync(ServiceUser user, string recorderEmail, LifeDomain domain, NeedSeverity severity, string description)
-        {
-            var recorder = await MemberAsync(recorderEmail);
-            var need = new Need(user.Id, domain, severity, description, [], recorder.MemberId, recorder.OrganizationId, now);
-            db.Needs.Add(need);
-            db.AddEvent(need.RecordedEvent(), now);
-            db.NeedRecorded(need, now);
-            return need;
-        }
-
-        public async Task ConsentAsync(ServiceUser user, string recorderEmail, string granteeEmail, ConsentPurpose purpose, params LifeDomain[] domains)
-        {
-            var recorder = await MemberAsync(recorderEmail);
-            var grantee = await MemberAsync(granteeEmail);
-            var consent = new Consent(user.Id, Grant(grantee.OrganizationId, purpose, domains), recorder.MemberId, recorder.OrganizationId, now);
-            db.Consents.Add(consent);
-            db.AddEvent(consent.GrantedEvent(), now);
-            db.ConsentChanged(consent, "Consent granted", now);
-        }
-
-        public async Task InvolvementAsync(ServiceUser user, string memberEmail, InvolvementRole role, string description, Need? need)
-        {
-            var member = await MemberAsync(memberEmail);
-            var involvement = new Involvement(user.Id, new InvolvementSpec(member.OrganizationId, member.MemberId, null, "", role, description, need?.Id), new InvolvementSource(), now, now);
-            db.Involvements.Add(involvement);
-            db.CareTeamChanged(involvement, joined: true, now, need?.LifeDomain);
-        }
-
-        private ConsentGrant Grant(string organizationId, ConsentPurpose purpose, IReadOnlyCollection<LifeDomain> domains) =>
-            new(organizationId, null, purpose, domains, now, null, ConsentMethod.Written, false, "demo intake form");
-
-        private async Task<MemberStanding> MemberAsync(string email) =>
-            await directory.FindForSignInAsync(email, cancellationToken)
-            ?? throw new InvalidOperationException($"The demo directory has no active member {email}.");
     }
 }
