@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ReferralNet.Cases.Tests;
@@ -14,7 +15,19 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
         await PublishAsync(new OrganizationChanged { Organization = team.Organization.Organization, Version = long.Parse(team.Organization.Organization.Etag) });
         var user = (await RegisterAsync(team, NewBsn())).ServiceUser;
-        var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call)).Case;
+        var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest
+        {
+            Case = new Case
+            {
+                ServiceUserId = user.Id,
+                Goals =
+                {
+                    new Goal { Description = "Gas, water and electricity restored", LifeDomain = LifeDomain.Housing },
+                    new Goal { Description = "Meets people in the neighbourhood every week", LifeDomain = LifeDomain.Social },
+                    new Goal { Description = "Knows whom to call" },
+                },
+            },
+        }, team.Call)).Case;
         await RecordAsync(team, user.Id, LifeDomain.Housing, NeedSeverity.Urgent);
         await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
         var lonely = await RecordAsync(team, user.Id, LifeDomain.Social, NeedSeverity.Moderate);
@@ -29,6 +42,8 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         Assert.Equal([LifeDomain.PhysicalHealth, LifeDomain.Social], view.VisibleLifeDomains);
         Assert.Equal([(LifeDomain.Housing, 1), (LifeDomain.Debt, 1)], view.Withheld.Select(w => (w.LifeDomain, w.Needs)));
         Assert.All(view.Withheld, w => Assert.True(w.Events >= 1));
+        Assert.Equal(["Meets people in the neighbourhood every week", "Knows whom to call"], view.Goals.Select(g => g.Description));
+        Assert.Equal([(LifeDomain.Housing, 1), (LifeDomain.Debt, 0)], view.Withheld.Select(w => (w.LifeDomain, w.Goals)));
         Assert.DoesNotContain(view.RecentEvents, e => e.Summary.Contains("debt") || e.Summary.Contains("housing"));
         Assert.Contains(view.RecentEvents, e => e.Summary == "Need recorded: social (moderate)");
 
@@ -111,6 +126,54 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         var chain = view.OpenNeeds.Single().Referrals;
         Assert.Equal([("referral-1", ReferralStatus.Declined, ""), ("referral-2", ReferralStatus.Requested, "referral-1")], chain.Select(r => (r.ReferralId, r.Status, r.PreviousReferralId)));
         Assert.Contains(view.RecentEvents, e => e.Kind == TimelineEntryKind.Referral && e.Summary == "Referral declined: no capacity");
+    }
+
+    [SkippableFact]
+    public async Task Referral_events_twice_and_out_of_order_give_the_same_chain_and_timeline()
+    {
+        var team = await NewPracticeAsync();
+        var first = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var second = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var need = await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
+        var requested = new ReferralRequested
+        {
+            ReferralId = "referral-a", ChainId = "chain-a", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = first.Id, ToServiceId = "service-a", Version = 1,
+        };
+        var declined = new ReferralStatusChanged
+        {
+            ReferralId = "referral-a", ChainId = "chain-a", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = first.Id, Status = ReferralStatus.Declined, DeclineReason = ReferralDeclineReason.NoCapacity,
+            ChangeTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = 2, RedirectReferralId = "referral-b",
+        };
+        var redirected = new ReferralRequested
+        {
+            ReferralId = "referral-b", ChainId = "chain-a", PreviousReferralId = "referral-a", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = second.Id, ToServiceId = "service-b", Version = 1,
+        };
+        var accepted = new ReferralStatusChanged
+        {
+            ReferralId = "referral-b", ChainId = "chain-a", ServiceUserId = user.Id, NeedId = need.Id, LifeDomain = LifeDomain.Debt,
+            FromOrganizationId = team.Id, ToOrganizationId = second.Id, Status = ReferralStatus.Accepted, ChangeTime = Timestamp.FromDateTimeOffset(Clock.Now),
+            Version = 2,
+        };
+
+        // Every event twice, the newest first, each under an event id of its own (so no inbox row hides the repeat).
+        foreach (IMessage message in new IMessage[] { accepted, redirected, declined, requested, accepted, redirected, declined, requested })
+        {
+            await PublishAsync(message);
+        }
+
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+        Assert.Equal(
+            [("referral-a", ReferralStatus.Declined, ""), ("referral-b", ReferralStatus.Accepted, "referral-a")],
+            view.OpenNeeds.Single().Referrals.Select(r => (r.ReferralId, r.Status, r.PreviousReferralId)).OrderBy(r => r.ReferralId));
+        Assert.Equal(
+            ["Referral accepted", "Referral declined: no capacity", "Referral requested", "Referral requested"],
+            view.RecentEvents.Where(e => e.Kind == TimelineEntryKind.Referral).Select(e => e.Summary).Order(StringComparer.Ordinal));
+        Assert.Single(view.CareTeam, e => e.Involvement.OrganizationId == second.Id);
+        Assert.DoesNotContain(view.CareTeam, e => e.Involvement.OrganizationId == first.Id);
     }
 
     private async Task<Need> RecordAsync(Practice practice, string serviceUserId, LifeDomain domain, NeedSeverity severity) =>

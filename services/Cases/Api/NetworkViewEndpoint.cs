@@ -90,8 +90,11 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         audit.Grounds(emergency is not null ? $"break-the-glass:{emergency.Id}" : $"consent:{consents.OrderBy(c => c.Id).First().Id}");
 
         var user = await db.ServiceUsers.AsNoTracking().SingleAsync(s => s.Id == liveId, cancellationToken);
-        var openCase = await db.Cases.AsNoTracking().Where(c => c.ServiceUserId == liveId && c.Status == CaseStatus.Open).FirstOrDefaultAsync(cancellationToken);
-        var needs = await db.Needs.AsNoTracking().Where(n => n.ServiceUserId == liveId && n.Status != NeedStatus.Met).ToListAsync(cancellationToken);
+        var openCase = await db.Cases.AsNoTracking().Include(c => c.Goals).Where(c => c.ServiceUserId == liveId && c.Status == CaseStatus.Open).FirstOrDefaultAsync(cancellationToken);
+
+        // Every need, met ones too: what hangs on a need is shown or withheld by the need's domain.
+        var allNeeds = await db.Needs.AsNoTracking().Where(n => n.ServiceUserId == liveId).ToListAsync(cancellationToken);
+        var needs = allNeeds.Where(n => n.Status != NeedStatus.Met).ToList();
         var involvements = await db.Involvements.AsNoTracking().Where(i => i.ServiceUserId == liveId).Where(Involvement.ActiveAt(now)).ToListAsync(cancellationToken);
         var referrals = await db.Referrals.AsNoTracking().Where(r => r.ServiceUserId == liveId).ToListAsync(cancellationToken);
         var limit = request.RecentEventLimit > 0 ? Math.Min(request.RecentEventLimit, 100) : options.Value.RecentEvents;
@@ -103,7 +106,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var members = await db.KnownMembers.AsNoTracking().Where(m => memberIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
 
         // What the consent reaches: a need by its domain, what hangs on a need by the need's domain.
-        var domainOfNeed = await db.Needs.AsNoTracking().Where(n => n.ServiceUserId == liveId).ToDictionaryAsync(n => n.Id, n => n.LifeDomain, cancellationToken);
+        var domainOfNeed = allNeeds.ToDictionary(n => n.Id, n => n.LifeDomain);
         bool Covers(LifeDomain domain) => (mask & Consent.MaskOf([domain])) != 0;
         LifeDomain? DomainOf(string? needId, LifeDomain? domain = null) => domain ?? (needId is not null && domainOfNeed.TryGetValue(needId, out var d) ? d : null);
         bool Shows(string? needId, LifeDomain? domain = null) => DomainOf(needId, domain) is not { } of || Covers(of);
@@ -114,6 +117,12 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         foreach (var need in needs.Where(n => !Covers(n.LifeDomain)))
         {
             Withheld(need.LifeDomain).Needs++;
+        }
+
+        var goals = openCase?.Goals.OrderBy(g => g.Position).ToList() ?? [];
+        foreach (var goal in goals.Where(g => g.LifeDomain is { } domain && !Covers(domain)))
+        {
+            Withheld(goal.LifeDomain!.Value).Goals++;
         }
 
         foreach (var involvement in involvements.Where(i => !Shows(i.NeedId)))
@@ -178,6 +187,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             Basis = emergency is not null ? Proto.AccessBasis.BreakTheGlass : Proto.AccessBasis.Consent,
             AsOfTime = now.ToProtoTimestamp(),
             Withheld = { withheld.OrderBy(w => w.Key).Select(w => w.Value) },
+            Goals = { goals.Where(g => g.LifeDomain is not { } domain || Covers(domain)).Select(g => g.ToProto()) },
         };
         return new Proto.GetNetworkViewResponse { View = view };
     }

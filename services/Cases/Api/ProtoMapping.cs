@@ -40,6 +40,15 @@ internal static class ProtoMapping
         [.. user.Languages],
         user.InterpreterNeeded);
 
+    public static Proto.Goal ToProto(this Goal goal) => new()
+    {
+        Id = goal.Id,
+        Description = goal.Description,
+        LifeDomain = (Proto.LifeDomain)(goal.LifeDomain ?? 0),
+        Status = (Proto.GoalStatus)goal.Status,
+        TargetDate = goal.TargetDate?.ToProto(),
+    };
+
     public static Proto.Case ToProto(this Case found, DateTimeOffset now) => new()
     {
         Id = found.Id,
@@ -49,17 +58,7 @@ internal static class ProtoMapping
         CoordinatorOrganizationId = found.CoordinatorOrganizationId,
         HandoverNeeded = found.HandoverNeededAt(now),
         Plan = found.Plan,
-        Goals =
-        {
-            found.Goals.Select(g => new Proto.Goal
-            {
-                Id = g.Id,
-                Description = g.Description,
-                LifeDomain = (Proto.LifeDomain)(g.LifeDomain ?? 0),
-                Status = (Proto.GoalStatus)g.Status,
-                TargetDate = g.TargetDate?.ToProto(),
-            }),
-        },
+        Goals = { found.Goals.Select(ToProto) },
         Status = (Proto.CaseStatus)found.Status,
         CloseReason = found.CloseReason,
         CreateTime = found.CreatedAt.ToProtoTimestamp(),

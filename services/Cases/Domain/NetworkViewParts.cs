@@ -204,7 +204,7 @@ public sealed class ReferralView
     public string ChainId { get; private init; } = "";
 
     /// <summary>The declined referral it was redirected from.</summary>
-    public string PreviousReferralId { get; private init; } = "";
+    public string PreviousReferralId { get; private set; } = "";
 
     /// <summary>The need it is for.</summary>
     public string NeedId { get; private init; } = "";
@@ -231,7 +231,7 @@ public sealed class ReferralView
     public int Outcome { get; private set; }
 
     /// <summary>When it was requested (or first seen).</summary>
-    public DateTimeOffset CreatedAt { get; private init; }
+    public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>When its status last changed.</summary>
     public DateTimeOffset StatusAt { get; private set; }
@@ -249,6 +249,16 @@ public sealed class ReferralView
 
         (Status, DeclineReason, FailureReason, Outcome, StatusAt, Version) = (status, declineReason, failureReason, outcome, at, version);
         return true;
+    }
+
+    /// <summary>
+    /// The request arrived after a later event had started the view: it gives the referral its place in the chain and its
+    /// start, which no status change carries.
+    /// </summary>
+    public void RequestArrived(string previousReferralId, DateTimeOffset requestedAt)
+    {
+        PreviousReferralId = previousReferralId;
+        CreatedAt = requestedAt < CreatedAt ? requestedAt : CreatedAt;
     }
 
     /// <summary>Moves the referral to the record a duplicate was merged into.</summary>

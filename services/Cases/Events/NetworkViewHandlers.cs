@@ -37,16 +37,27 @@ public sealed class ReferralViewHandler
     /// <inheritdoc />
     public async Task HandleAsync(CasesDbContext db, Proto.ReferralRequested requested, EventMetadata metadata, CancellationToken cancellationToken)
     {
-        if (await db.Referrals.AnyAsync(r => r.Id == requested.ReferralId, cancellationToken))
+        // Applied once per referral, whenever it arrives: after a status change of the same referral (events come in any
+        // order) it completes the view that change started, its place in the chain and its start, and the newer status stays.
+        if (!await db.AcceptsAsync($"referral-request:{requested.ReferralId}", 1, ends: true, cancellationToken))
         {
             return;
         }
 
-        var view = new ReferralView(
-            requested.ReferralId, await db.LiveIdOfAsync(requested.ServiceUserId, cancellationToken), requested.ChainId, requested.PreviousReferralId,
-            requested.NeedId, requested.FromOrganizationId, requested.ToServiceId, requested.ToOrganizationId, metadata.OccurredAt);
+        var view = await db.Referrals.FindAsync([requested.ReferralId], cancellationToken);
+        if (view is null)
+        {
+            view = new ReferralView(
+                requested.ReferralId, await db.LiveIdOfAsync(requested.ServiceUserId, cancellationToken), requested.ChainId, requested.PreviousReferralId,
+                requested.NeedId, requested.FromOrganizationId, requested.ToServiceId, requested.ToOrganizationId, metadata.OccurredAt);
+            db.Referrals.Add(view);
+        }
+        else
+        {
+            view.RequestArrived(requested.PreviousReferralId, metadata.OccurredAt);
+        }
+
         view.StatusChanged((int)Proto.ReferralStatus.Requested, 0, 0, 0, metadata.OccurredAt, requested.Version);
-        db.Referrals.Add(view);
         db.ReferralChanged(view, "Referral requested", (LifeDomain)requested.LifeDomain, metadata.OccurredAt);
     }
 
