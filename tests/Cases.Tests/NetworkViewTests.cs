@@ -176,6 +176,37 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         Assert.DoesNotContain(view.CareTeam, e => e.Involvement.OrganizationId == first.Id);
     }
 
+    [SkippableFact]
+    public async Task Accesses_by_object_id_are_in_the_access_log_with_their_consent_and_so_are_a_strangers_guesses()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var stranger = await NewPracticeAsync();
+        var registered = await RegisterAsync(team);
+        var user = registered.ServiceUser;
+        var opened = (await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call)).Case;
+        var need = await RecordAsync(team, user.Id, LifeDomain.PhysicalHealth, NeedSeverity.Moderate);
+        var care = await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth]);
+
+        await Cases.GetCaseAsync(new GetCaseRequest { Id = opened.Id }, team.Call);
+        await Cases.GetNeedAsync(new GetNeedRequest { Id = need.Id }, gp.Call);
+        await FailsWith(StatusCode.NotFound, () => Cases.GetNeedAsync(new GetNeedRequest { Id = need.Id }, stranger.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => Cases.GetCaseAsync(new GetCaseRequest { Id = opened.Id }, stranger.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => Consents.GetConsentAsync(new GetConsentRequest { Id = care.Id }, stranger.Call).ResponseAsync);
+
+        var log = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id, PageSize = 100 }, team.Call)).Entries;
+        AccessLogEntry Only(string organizationId, string method) => Assert.Single(log, e => e.OrganizationId == organizationId && e.Method.EndsWith(method, StringComparison.Ordinal));
+        Assert.Equal(("case", AccessAction.View, "coordination", AccessBasis.Consent, registered.Consent.Id), Summary(Only(team.Id, "/GetCase")));
+        Assert.Equal(("need", AccessAction.Change, "care", AccessBasis.Consent, registered.Consent.Id), Summary(Only(team.Id, "/RecordNeed")));
+        Assert.Equal(("need", AccessAction.View, "care", AccessBasis.Consent, care.Id), Summary(Only(gp.Id, "/GetNeed")));
+        Assert.Equal(
+            [("case", "NotFound"), ("consent", "NotFound"), ("need", "NotFound")],
+            log.Where(e => e.OrganizationId == stranger.Id).Select(e => (e.RecordType, e.Outcome)).Order());
+        Assert.All(log.Where(e => e.OrganizationId == stranger.Id), e => Assert.Equal(AccessBasis.None, e.Basis));
+
+        static (string, AccessAction, string, AccessBasis, string) Summary(AccessLogEntry e) => (e.RecordType, e.Action, e.Purpose, e.Basis, e.ConsentId);
+    }
+
     private async Task<Need> RecordAsync(Practice practice, string serviceUserId, LifeDomain domain, NeedSeverity severity) =>
         (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = serviceUserId, LifeDomain = domain, Severity = severity } }, practice.Call)).Need;
 }

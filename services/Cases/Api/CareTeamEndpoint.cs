@@ -30,8 +30,7 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
         var spec = request.Involvement;
-        audit.Subject(spec.ServiceUserId, spec.ServiceUserId);
-        var user = (await db.VisibleAsync(spec.ServiceUserId, caller, now, context.CancellationToken) ?? throw new NotFoundException("Service user", spec.ServiceUserId)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, spec.ServiceUserId, caller, now, context.CancellationToken)).User;
         if (spec.NeedId.Length > 0 && !await db.VisibleNeeds(caller, now).AnyAsync(n => n.Id == spec.NeedId && n.ServiceUserId == user.Id, context.CancellationToken))
         {
             throw new NotFoundException("Need", spec.NeedId);
@@ -66,8 +65,7 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
         var query = db.VisibleInvolvements(caller, now).AsNoTracking();
         if (request.ServiceUserId.Length > 0)
         {
-            audit.Subject(request.ServiceUserId, request.ServiceUserId);
-            var user = (await db.VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken) ?? throw new NotFoundException("Service user", request.ServiceUserId)).User;
+            var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUserId, caller, now, context.CancellationToken)).User;
             query = query.Where(i => i.ServiceUserId == user.Id);
         }
 
@@ -177,10 +175,9 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
 
     private async Task<Involvement> OwnInvolvementAsync(string id, string etag, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        audit.Subject(id);
-        var involvement = await db.VisibleInvolvements(caller, now).SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
-            ?? throw new NotFoundException("Involvement", id);
-        audit.Subject(involvement.Id, involvement.ServiceUserId);
+        var involvement = await db.ObjectOnRecordAsync(
+            audit, id, db.VisibleInvolvements(caller, now).Where(i => i.Id == id), db.Involvements.Where(i => i.Id == id), caller, now,
+            i => i.ServiceUserId, _ => null, "Involvement", [], cancellationToken);
         if (involvement.OrganizationId != caller.OrganizationId)
         {
             throw new PermissionDeniedException("Only the involved organization changes its involvement.", "NOT_INVOLVED_ORGANIZATION");

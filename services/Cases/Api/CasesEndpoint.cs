@@ -166,8 +166,7 @@ public sealed class CasesEndpoint(
         var now = time.GetUtcNow();
         var spec = request.Need;
         var domain = (LifeDomain)spec.LifeDomain;
-        audit.Subject(spec.ServiceUserId, spec.ServiceUserId);
-        var visible = await db.VisibleAsync(spec.ServiceUserId, caller, now, context.CancellationToken) ?? throw new NotFoundException("Service user", spec.ServiceUserId);
+        var visible = await db.VisibleOnRecordAsync(audit, spec.ServiceUserId, caller, now, context.CancellationToken);
         if (!await CoversAsync(visible.User.Id, caller, now, domain, context.CancellationToken))
         {
             throw new PermissionDeniedException($"No COORDINATION or CARE consent of the caller's organization covers {domain}.", "CONSENT_MISSING");
@@ -201,8 +200,7 @@ public sealed class CasesEndpoint(
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
         var size = Paging.Size(request.PageSize, 50, 200);
-        audit.Subject(request.ServiceUserId, request.ServiceUserId);
-        var user = (await db.VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken) ?? throw new NotFoundException("Service user", request.ServiceUserId)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUserId, caller, now, context.CancellationToken)).User;
         var statuses = request.Statuses.Select(s => (NeedStatus)s).Distinct().Order().ToList();
         var domains = request.LifeDomains.Select(d => (LifeDomain)d).Distinct().Order().ToList();
         var pageQuery = $"{context.Method}|{user.Id}|{string.Join(',', statuses)}|{string.Join(',', domains)}|{request.AtRiskOnly}";
@@ -263,14 +261,8 @@ public sealed class CasesEndpoint(
         return new Proto.ChangeNeedStatusResponse { Need = need.ToProto() };
     }
 
-    private async Task<ServiceUser> CoordinatedServiceUserAsync(string id, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        audit.Subject(id, id);
-        var visible = await db.VisibleAsync(id, caller, now, cancellationToken, tracked: false, ConsentPurpose.Coordination)
-            ?? throw new NotFoundException("Service user", id);
-        audit.Grounds($"consent:{visible.Basis.Id}");
-        return visible.User;
-    }
+    private async Task<ServiceUser> CoordinatedServiceUserAsync(string id, Caller caller, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.VisibleOnRecordAsync(audit, id, caller, now, cancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
 
     // The coordinator named (the caller when none is): an active professional of an organization with a COORDINATION
     // consent for the service user, as the directory confirms it.
@@ -304,12 +296,10 @@ public sealed class CasesEndpoint(
 
     private async Task<Case> FindCaseAsync(string id, Caller caller, DateTimeOffset now, bool tracked, CancellationToken cancellationToken)
     {
-        audit.Subject(id);
-        var cases = db.VisibleCases(caller, now).Include(c => c.Goals);
-        var found = await (tracked ? cases : cases.AsNoTracking()).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
-            ?? throw new NotFoundException("Case", id);
-        audit.Subject(found.Id, found.ServiceUserId);
-        return found;
+        var cases = db.VisibleCases(caller, now).Include(c => c.Goals).Where(c => c.Id == id);
+        return await db.ObjectOnRecordAsync(
+            audit, id, tracked ? cases : cases.AsNoTracking(), db.Cases.Where(c => c.Id == id), caller, now,
+            c => c.ServiceUserId, _ => null, "Case", [ConsentPurpose.Coordination], cancellationToken);
     }
 
     private async Task<Case> CoordinatedCaseAsync(string id, string etag, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
@@ -326,12 +316,10 @@ public sealed class CasesEndpoint(
 
     private async Task<Need> FindNeedAsync(string id, Caller caller, DateTimeOffset now, bool tracked, ConsentPurpose[] purposes, CancellationToken cancellationToken)
     {
-        audit.Subject(id);
-        var needs = db.VisibleNeeds(caller, now, purposes);
-        var need = await (tracked ? needs : needs.AsNoTracking()).SingleOrDefaultAsync(n => n.Id == id, cancellationToken)
-            ?? throw new NotFoundException("Need", id);
-        audit.Subject(need.Id, need.ServiceUserId);
-        return need;
+        var needs = db.VisibleNeeds(caller, now, purposes).Where(n => n.Id == id);
+        return await db.ObjectOnRecordAsync(
+            audit, id, tracked ? needs : needs.AsNoTracking(), db.Needs.Where(n => n.Id == id), caller, now,
+            n => n.ServiceUserId, n => n.LifeDomain, "Need", purposes, cancellationToken);
     }
 
     private Task<bool> CoversAsync(string serviceUserId, Caller caller, DateTimeOffset now, LifeDomain domain, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var visible = await VisibleServiceUserAsync(request.Consent.ServiceUserId, caller, now, context.CancellationToken);
+        var visible = await db.VisibleOnRecordAsync(audit, request.Consent.ServiceUserId, caller, now, context.CancellationToken);
         var grant = request.Consent.ToGrant(now);
 
         // Consent is recorded by the coordinating organization on the service user's word, within the domains its own
@@ -182,14 +182,6 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         return new Proto.CheckConsentResponse { Granted = true, ConsentId = granting.Id, EndTime = granting.EndAt?.ToProtoTimestamp() };
     }
 
-    private async Task<VisibleServiceUser> VisibleServiceUserAsync(string serviceUserId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        audit.Subject(serviceUserId, serviceUserId);
-        var visible = await db.VisibleAsync(serviceUserId, caller, now, cancellationToken) ?? throw new NotFoundException("Service user", serviceUserId);
-        audit.Grounds($"consent:{visible.Basis.Id}");
-        return visible;
-    }
-
     // The consents of a service user the caller may read, or null when it may read none of them.
     private async Task<IQueryable<Consent>?> ReadableConsentsAsync(string serviceUserId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -215,8 +207,9 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
 
     private async Task<Consent> FindConsentAsync(string id, Caller caller, DateTimeOffset now, bool tracked, CancellationToken cancellationToken)
     {
-        audit.Subject(id);
+        // A refusal is on record under the consent's service user too: a stranger's guess belongs in that person's log.
         var serviceUserId = await db.Consents.AsNoTracking().Where(c => c.Id == id).Select(c => c.ServiceUserId).FirstOrDefaultAsync(cancellationToken);
+        audit.Subject(id, serviceUserId);
         var readable = serviceUserId is null ? null : await ReadableConsentsAsync(serviceUserId, caller, now, cancellationToken);
         var consents = readable is null ? null : tracked ? readable : readable.AsNoTracking();
         var consent = consents is null ? null : await consents.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);

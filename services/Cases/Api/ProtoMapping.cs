@@ -181,6 +181,8 @@ internal static class ProtoMapping
             ConsentId = consentId,
             EmergencyAccessId = emergencyId,
             Outcome = record.Outcome,
+            Purpose = record.Purpose,
+            Method = record.Action,
         };
     }
 

@@ -85,7 +85,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var visible = await VisibleAsync(request.Id, caller, now, context.CancellationToken);
+        var visible = await db.VisibleOnRecordAsync(audit, request.Id, caller, now, context.CancellationToken);
         return new Proto.GetServiceUserResponse { ServiceUser = await ToProtoAsync(visible.User, caller, now, context.CancellationToken) };
     }
 
@@ -124,7 +124,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var user = (await VisibleAsync(request.ServiceUser.Id, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUser.Id, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
         user.EnsureVersion(request.ServiceUser.Etag, "service user");
         var merged = ProtoValues.MergeUpdate(user.ToProto([]), request.ServiceUser, request.UpdateMask, Changeable);
         serviceUserRules.EnsureValid(merged, "service_user");
@@ -141,7 +141,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var user = (await VisibleAsync(request.Id, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.Id, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
         user.EnsureVersion(request.Etag, "service user");
         var movedAt = request.MoveTime?.ToInstant() ?? now;
         var from = user.MoveTo(request.Neighbourhood, now);
@@ -221,7 +221,7 @@ public sealed class ServiceUsersEndpoint(
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
         var size = Paging.Size(request.PageSize, 20, 100);
-        var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
         var pageQuery = $"{context.Method}|{user.Id}";
         var after = pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0];
         var page = await Paging.PageAsync(db.PossibleDuplicatesOf(user).AsNoTracking(), after, size, context.CancellationToken);
@@ -248,7 +248,7 @@ public sealed class ServiceUsersEndpoint(
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
         await using var write = await db.BeginWriteAsync(context.CancellationToken);
-        var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUserId, caller, now, context.CancellationToken, tracked: true, ConsentPurpose.Coordination)).User;
         user.EnsureVersion(request.Etag, "service user");
         var duplicate = await db.PossibleDuplicatesOf(user).SingleOrDefaultAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken)
             ?? throw new NotFoundException("Possible duplicate", request.DuplicateServiceUserId);
@@ -323,7 +323,7 @@ public sealed class ServiceUsersEndpoint(
         var caller = Caller.Of(context);
         caller.RequireRole(Role.Professional);
         var now = time.GetUtcNow();
-        var user = (await VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination)).User;
         if (!await db.PossibleDuplicatesOf(user).AnyAsync(d => d.Id == request.DuplicateServiceUserId, context.CancellationToken))
         {
             throw new NotFoundException("Possible duplicate", request.DuplicateServiceUserId);
@@ -334,21 +334,10 @@ public sealed class ServiceUsersEndpoint(
         return new Proto.DismissPossibleDuplicateResponse();
     }
 
-    // Visible or NOT_FOUND; names the service user and the consent in the audit record.
-    private async Task<VisibleServiceUser> VisibleAsync(
-        string id, Caller caller, DateTimeOffset now, CancellationToken cancellationToken, bool tracked = false, params ConsentPurpose[] purposes)
-    {
-        audit.Subject(id, id);
-        var visible = await db.VisibleAsync(id, caller, now, cancellationToken, tracked, purposes) ?? throw new NotFoundException("Service user", id);
-        audit.Subject(visible.User.Id, visible.User.Id);
-        audit.Grounds($"consent:{visible.Basis.Id}");
-        return visible;
-    }
-
     // Both members of a household link must be in the caller's scope; the first one under a consent to change it.
     private async Task<(ServiceUser User, ServiceUser Related)> HouseholdPairAsync(string id, string relatedId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var user = (await VisibleAsync(id, caller, now, cancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
+        var user = (await db.VisibleOnRecordAsync(audit, id, caller, now, cancellationToken, tracked: true, ConsentPurpose.Coordination, ConsentPurpose.Care)).User;
         var related = await db.VisibleAsync(relatedId, caller, now, cancellationToken) ?? throw new NotFoundException("Service user", relatedId);
         return (user, related.User);
     }
