@@ -153,7 +153,7 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
     }
 
     [SkippableFact]
-    public async Task A_move_ends_the_involvements_of_organizations_that_work_elsewhere_unless_kept()
+    public async Task A_move_marks_the_involvements_of_organizations_that_work_elsewhere_for_review_unless_kept()
     {
         var team = await NewPracticeAsync();
         var local = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
@@ -170,7 +170,7 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
             }, team.Call);
         }
 
-        var toEnd = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, localWorker.Call)).Involvement;
+        var toReview = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, localWorker.Call)).Involvement;
         var toKeep = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, keptWorker.Call)).Involvement;
         var current = (await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = user.Id }, team.Call)).ServiceUser;
 
@@ -179,8 +179,43 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
             Id = user.Id, Etag = current.Etag, Neighbourhood = "laak", KeepInvolvementIds = { toKeep.Id },
         }, team.Call);
 
-        Assert.Equal([(toEnd.Id, InvolvementEndReason.ServiceUserMoved)], moved.EndedInvolvements.Select(i => (i.Id, i.EndReason)));
-        Assert.Contains(toKeep.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
+        // Both stay in the care team; the one of the organization that works elsewhere waits for it to confirm or end it.
+        var marked = Assert.Single(moved.InvolvementsToReview);
+        Assert.Equal((toReview.Id, true, true), (marked.Id, marked.Active, marked.ReviewNeeded));
+        Assert.Contains("moerwijk to laak", marked.ReviewReason);
+        var team1 = await ActiveAsync(user.Id, team.Call);
+        Assert.Equal([(toKeep.Id, false), (toReview.Id, true)], team1.Where(i => i.Id == toKeep.Id || i.Id == toReview.Id).Select(i => (i.Id, i.ReviewNeeded)).OrderBy(i => i.Item2));
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+        Assert.True(view.CareTeam.Single(e => e.Involvement.Id == toReview.Id).Involvement.ReviewNeeded);
+
+        // Only the involved organization answers the review; confirming it once is enough.
+        await FailsWith(StatusCode.PermissionDenied, "NOT_INVOLVED_ORGANIZATION", () => CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, keptWorker.Call).ResponseAsync);
+        var confirmed = (await CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, localWorker.Call)).Involvement;
+        Assert.Equal((true, false, ""), (confirmed.Active, confirmed.ReviewNeeded, confirmed.ReviewReason));
+        await FailsWith(StatusCode.FailedPrecondition, "NO_REVIEW_NEEDED", () => CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = confirmed.Etag }, localWorker.Call).ResponseAsync);
+        await FailsWith(StatusCode.Aborted, () => CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, localWorker.Call).ResponseAsync);
+    }
+
+    [SkippableFact]
+    public async Task After_a_move_the_organization_ends_its_part_with_the_move_as_the_reason()
+    {
+        var team = await NewPracticeAsync();
+        var local = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
+        var worker = await NewMemberAsync(local, MemberRole.Professional);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        await PublishAsync(new OrganizationChanged { Organization = local.Organization, Version = long.Parse(local.Organization.Etag) });
+        await Consents.GrantConsentAsync(new GrantConsentRequest
+        {
+            Consent = new Consent { ServiceUserId = user.Id, OrganizationId = local.Organization.Id, Purpose = ConsentPurpose.Care, LifeDomains = { LifeDomain.Social }, Method = ConsentMethod.Verbal },
+        }, team.Call);
+        await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, worker.Call);
+        var current = (await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = user.Id }, team.Call)).ServiceUser;
+        var marked = Assert.Single((await ServiceUsers.MoveServiceUserAsync(new MoveServiceUserRequest { Id = user.Id, Etag = current.Etag, Neighbourhood = "laak" }, team.Call)).InvolvementsToReview);
+
+        var ended = (await CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = marked.Id, Etag = marked.Etag, Reason = InvolvementEndReason.ServiceUserMoved }, worker.Call)).Involvement;
+
+        Assert.Equal((false, false, InvolvementEndReason.ServiceUserMoved), (ended.Active, ended.ReviewNeeded, ended.EndReason));
+        Assert.DoesNotContain(marked.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
     }
 
     [SkippableFact]

@@ -106,6 +106,19 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
 
     /// <inheritdoc />
     [Audited(AuditKind.Change, "involvement", CareTeam)]
+    public override async Task<Proto.ConfirmInvolvementResponse> ConfirmInvolvement(Proto.ConfirmInvolvementRequest request, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        caller.RequireRole(Role.Professional);
+        var now = time.GetUtcNow();
+        var involvement = await OwnInvolvementAsync(request.Id, request.Etag, caller, now, context.CancellationToken);
+        involvement.ConfirmReviewed(now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new Proto.ConfirmInvolvementResponse { Involvement = involvement.ToProto(now) };
+    }
+
+    /// <inheritdoc />
+    [Audited(AuditKind.Change, "involvement", CareTeam)]
     public override async Task<Proto.HandOverInvolvementResponse> HandOverInvolvement(Proto.HandOverInvolvementRequest request, ServerCallContext context)
     {
         var caller = Caller.Of(context);

@@ -117,6 +117,8 @@ internal static class ProtoMapping
         HandoverNote = involvement.HandoverNote,
         HandoverNeeded = involvement.HandoverNeededAt(now),
         Etag = involvement.ETag,
+        ReviewNeeded = involvement.ReviewNeededAt(now),
+        ReviewReason = involvement.ReviewNeededAt(now) ? involvement.ReviewReason : "",
     };
 
     public static Proto.EmergencyAccess ToProto(this EmergencyAccess access) => new()

@@ -148,25 +148,24 @@ public sealed class ServiceUsersEndpoint(
         db.AddEvent(user.MovedEvent(from, movedAt), now);
         db.Moved(user, from, movedAt);
 
-        // Organizations that work elsewhere leave the care team, unless the caller keeps them; spanners stay: the
-        // constant contact survives the move.
+        // Organizations that work elsewhere are asked to confirm or end their part, unless the caller keeps them; the
+        // coordinator and the spanners stay as they are: the constant contact survives the move.
         var keep = request.KeepInvolvementIds.ToHashSet();
         var active = await db.Involvements.Where(i => i.ServiceUserId == user.Id && i.SpannerId == null).Where(Involvement.ActiveAt(now)).ToListAsync(context.CancellationToken);
         var organizations = active.Select(i => i.OrganizationId).Distinct().ToList();
         var elsewhere = (await db.KnownOrganizations.Where(o => organizations.Contains(o.Id)).ToListAsync(context.CancellationToken))
             .Where(o => !o.Serves(request.Neighbourhood)).Select(o => o.Id).ToHashSet();
-        var ended = active.Where(i => elsewhere.Contains(i.OrganizationId) && !keep.Contains(i.Id) && i.Role != InvolvementRole.Coordinator).ToList();
-        foreach (var involvement in ended)
+        var toReview = active.Where(i => elsewhere.Contains(i.OrganizationId) && !keep.Contains(i.Id) && i.Role != InvolvementRole.Coordinator).ToList();
+        foreach (var involvement in toReview)
         {
-            involvement.End(InvolvementEndReason.ServiceUserMoved, movedAt, now);
-            db.CareTeamChanged(involvement, joined: false, now);
+            involvement.MarkForReview($"The service user moved from {from} to {user.Neighbourhood}, which the organization does not serve.", now);
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
         return new Proto.MoveServiceUserResponse
         {
             ServiceUser = await ToProtoAsync(user, caller, now, context.CancellationToken),
-            EndedInvolvements = { ended.Select(i => i.ToProto(now)) },
+            InvolvementsToReview = { toReview.Select(i => i.ToProto(now)) },
         };
     }
 

@@ -371,9 +371,18 @@ internal sealed class EndInvolvementRequestValidator : RequestValidator<Proto.En
     {
         RuleFor(r => r.Id).Id();
         RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
-        RuleFor(r => r.Reason).Must(reason => reason is Proto.InvolvementEndReason.Unspecified or Proto.InvolvementEndReason.Completed)
-            .WithMessage("must be COMPLETED (the other reasons are set by the service)");
+        RuleFor(r => r.Reason).Must(reason => reason is Proto.InvolvementEndReason.Unspecified or Proto.InvolvementEndReason.Completed or Proto.InvolvementEndReason.ServiceUserMoved)
+            .WithMessage("must be COMPLETED or SERVICE_USER_MOVED (the other reasons are set by the service)");
         RuleFor(r => r.EndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+    }
+}
+
+internal sealed class ConfirmInvolvementRequestValidator : RequestValidator<Proto.ConfirmInvolvementRequest>
+{
+    public ConfirmInvolvementRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).NotEmpty().WithMessage("is required: send the etag you read");
     }
 }
 

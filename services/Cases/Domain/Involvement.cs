@@ -146,6 +146,9 @@ public sealed class Involvement : VersionedEntity
     /// <summary>The version of the membership <see cref="MemberEndsAt"/> comes from.</summary>
     public long MemberVersion { get; private set; }
 
+    /// <summary>Why it waits for its organization to confirm or end it, while it does.</summary>
+    public string? ReviewReason { get; private set; }
+
     /// <summary>Whether it is part of the care team at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => StartAt <= now && (EndAt is null || EndAt > now);
 
@@ -196,6 +199,28 @@ public sealed class Involvement : VersionedEntity
             MemberEndsAt = endsAt;
             Touch(now);
         }
+    }
+
+    /// <summary>Whether it waits for a review at <paramref name="now"/>.</summary>
+    public bool ReviewNeededAt(DateTimeOffset now) => ReviewReason is not null && IsActiveAt(now);
+
+    /// <summary>Asks its organization to confirm or end it, for <paramref name="reason"/>.</summary>
+    public void MarkForReview(string reason, DateTimeOffset now)
+    {
+        ReviewReason = reason;
+        Touch(now);
+    }
+
+    /// <summary>Its organization confirmed that it goes on.</summary>
+    public void ConfirmReviewed(DateTimeOffset now)
+    {
+        if (!ReviewNeededAt(now))
+        {
+            throw new DomainRuleException("NO_REVIEW_NEEDED", "The involvement is not waiting for a review.");
+        }
+
+        ReviewReason = null;
+        Touch(now);
     }
 
     /// <summary>Moves it to the record a duplicate was merged into.</summary>

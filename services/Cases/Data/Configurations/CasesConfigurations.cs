@@ -182,6 +182,7 @@ internal sealed class InvolvementConfiguration : IEntityTypeConfiguration<Involv
         builder.Property(i => i.EndReason).HasConversion<string>().HasMaxLength(24);
         builder.Property(i => i.HandedOverFromId).HasMaxLength(36);
         builder.Property(i => i.HandoverNote).HasMaxLength(2000);
+        builder.Property(i => i.ReviewReason).HasMaxLength(500);
         builder.Ignore(i => i.ETag);
         builder.HasIndex(i => new { i.ServiceUserId, i.EndAt });
         builder.HasIndex(i => new { i.MemberId, i.EndAt });

@@ -412,6 +412,10 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ReviewReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(24)
