@@ -32,8 +32,15 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High);
         var lonely = await RecordAsync(team, user.Id, LifeDomain.Social, NeedSeverity.Moderate);
         var consent = await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth, LifeDomain.Social]);
+        var addiction = await NewPracticeAsync(OrganizationKind.MentalHealth);
+        await GrantAsync(team, user.Id, addiction, ConsentPurpose.Care, [LifeDomain.Addiction]);
 
         var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, gp.Call)).View;
+
+        // Of the consents the GP sees only its own on the timeline, as in ListConsents; the coordinator sees all three.
+        Assert.Equal([gp.Id], view.RecentEvents.Where(e => e.Kind == TimelineEntryKind.Consent).Select(e => e.OrganizationId));
+        var coordinatorsView = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+        Assert.Equal(3, coordinatorsView.RecentEvents.Count(e => e.Kind == TimelineEntryKind.Consent));
 
         Assert.Equal(AccessBasis.Consent, view.Basis);
         Assert.Equal([lonely.Id], view.OpenNeeds.Select(n => n.Need.Id));

@@ -79,7 +79,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             .Where(a => a.ServiceUserId == liveId && a.MemberId == caller.MemberId && a.CreatedAt <= now && a.ExpireAt > now)
             .OrderByDescending(a => a.ExpireAt).FirstOrDefaultAsync(cancellationToken);
         var consents = liveId is null ? [] : await db.GrantsTo(caller, now).AsNoTracking().Where(c => c.ServiceUserId == liveId)
-            .Select(c => new { c.Id, c.DomainMask }).ToListAsync(cancellationToken);
+            .Select(c => new { c.Id, c.DomainMask, c.Purpose }).ToListAsync(cancellationToken);
         if (liveId is null || (emergency is null && consents.Count == 0))
         {
             throw new NotFoundException("Service user", request.ServiceUserId);
@@ -130,8 +130,11 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             Withheld(DomainOf(involvement.NeedId)!.Value).Involvements++;
         }
 
+        // Whom else the service user consented to is the coordinator's to know, as in ListConsents: another organization
+        // sees only the entries of its own consents (a GP must not learn of a consent to an addiction clinic).
+        var coordinates = emergency is not null || consents.Any(c => c.Purpose == ConsentPurpose.Coordination);
         var recent = new List<TimelineEntry>();
-        foreach (var entry in timeline)
+        foreach (var entry in timeline.Where(t => coordinates || t.Kind != TimelineKind.Consent || t.OrganizationId == caller.OrganizationId))
         {
             if (Shows(entry.NeedId, entry.LifeDomain))
             {
