@@ -124,6 +124,15 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
         var colleagueCall = Fixture.As(Standing(colleague.Member));
         Assert.True((await ActiveAsync(other.Id, colleagueCall)).Single().HandoverNeeded);
 
+        // The coordinators are told on the timeline, once, however often the directory's event arrives.
+        await PublishAsync(new MemberChanged { Member = leaving, Version = long.Parse(leaving.Etag) });
+        async Task<IEnumerable<string>> AlertsAsync(string serviceUserId) =>
+            (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = serviceUserId }, colleagueCall)).View.RecentEvents
+            .Where(e => e.Kind == TimelineEntryKind.Alert).Select(e => e.Summary);
+        var leavesOn = leaving.EndTime.ToDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([$"The coordinator leaves on {leavesOn}: the case needs a new coordinator"], await AlertsAsync(user.Id));
+        Assert.Equal([$"A care-team member leaves on {leavesOn}: supporter needs a handover"], await AlertsAsync(other.Id));
+
         var result = await CareTeam.HandOverMemberAsync(new HandOverMemberRequest
         {
             FromMemberId = team.Professional.Id, ToMemberId = colleague.Member.Id, Note = "Sam left; Fatima's file is up to date.",

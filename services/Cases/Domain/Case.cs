@@ -168,12 +168,15 @@ public sealed class Case : VersionedEntity
         return previous;
     }
 
-    /// <summary>Records what the directory says of the coordinator's membership (only a newer version counts).</summary>
-    public void CoordinatorMembershipChanged(DateTimeOffset? endsAt, long version, DateTimeOffset now)
+    /// <summary>
+    /// Records what the directory says of the coordinator's membership (only a newer version counts); returns whether the
+    /// end of the membership changed.
+    /// </summary>
+    public bool CoordinatorMembershipChanged(DateTimeOffset? endsAt, long version, DateTimeOffset now)
     {
         if (Status != CaseStatus.Open || version <= CoordinatorVersion)
         {
-            return;
+            return false;
         }
 
         CoordinatorVersion = version;
@@ -181,7 +184,10 @@ public sealed class Case : VersionedEntity
         {
             CoordinatorEndsAt = endsAt;
             Touch(now);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Closes the case with <paramref name="reason"/>.</summary>

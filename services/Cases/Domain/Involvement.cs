@@ -185,12 +185,15 @@ public sealed class Involvement : VersionedEntity
         return new Involvement(ServiceUserId, new InvolvementSpec(OrganizationId, memberId, null, "", Role, Description, NeedId), source, now, now, this, note);
     }
 
-    /// <summary>Records what the directory says of the member's membership (only a newer version counts).</summary>
-    public void MembershipChanged(DateTimeOffset? endsAt, long version, DateTimeOffset now)
+    /// <summary>
+    /// Records what the directory says of the member's membership (only a newer version counts); returns whether the end
+    /// of the membership changed.
+    /// </summary>
+    public bool MembershipChanged(DateTimeOffset? endsAt, long version, DateTimeOffset now)
     {
         if (version <= MemberVersion)
         {
-            return;
+            return false;
         }
 
         MemberVersion = version;
@@ -198,7 +201,10 @@ public sealed class Involvement : VersionedEntity
         {
             MemberEndsAt = endsAt;
             Touch(now);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Whether it waits for a review at <paramref name="now"/>.</summary>

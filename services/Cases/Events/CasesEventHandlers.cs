@@ -25,14 +25,23 @@ public sealed class CoordinatorMembershipHandler(TimeProvider time) : IIntegrati
 
         // A member who is no longer a professional coordinates nothing from now on, whatever the end of the membership.
         var endsAt = member.Role != Proto.MemberRole.Professional ? now : member.EndTime?.ToInstant();
+        var leaves = endsAt is { } end ? $" on {end.UtcDateTime:yyyy-MM-dd}" : "";
+
+        // The coordinator is told on the service user's timeline, which the network view shows.
         foreach (var coordinated in await db.Cases.Where(c => c.CoordinatorMemberId == member.Id && c.Status == CaseStatus.Open).ToListAsync(cancellationToken))
         {
-            coordinated.CoordinatorMembershipChanged(endsAt, integrationEvent.Version, now);
+            if (coordinated.CoordinatorMembershipChanged(endsAt, integrationEvent.Version, now) && endsAt is not null)
+            {
+                db.Alert(coordinated.ServiceUserId, $"The coordinator leaves{leaves}: the case needs a new coordinator", now, coordinated.CoordinatorOrganizationId);
+            }
         }
 
         foreach (var involvement in await db.Involvements.Where(i => i.MemberId == member.Id && i.EndAt == null).ToListAsync(cancellationToken))
         {
-            involvement.MembershipChanged(endsAt, integrationEvent.Version, now);
+            if (involvement.MembershipChanged(endsAt, integrationEvent.Version, now) && endsAt is not null && involvement.Role != InvolvementRole.Coordinator)
+            {
+                db.Alert(involvement.ServiceUserId, $"A care-team member leaves{leaves}: {TimelineWriter.Words(involvement.Role)} needs a handover", now, involvement.OrganizationId, involvement.NeedId);
+            }
         }
     }
 }
