@@ -242,6 +242,12 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
 
         Assert.Contains(debtHelp.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));
         Assert.DoesNotContain(debtHelp.Id, (await ActiveAsync(user.Id, gp.Call)).Select(i => i.Id));
+
+        // A provider without a need would be shown whatever the domain, telling the GP that debts are being handled.
+        await InvalidField("involvement.need_id", () => CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Provider, Description = "Budget coaching" },
+        }, team.Call).ResponseAsync);
     }
 
     private async Task<IReadOnlyList<Involvement>> ActiveAsync(string serviceUserId, CallOptions call) =>

@@ -85,7 +85,7 @@ public abstract class DirectoryRulesTests(ReferralNetFixture fixture) : Director
                 {
                     var service = (await Directory.GetServiceAsync(new GetServiceRequest { Id = creates[i].Result }, networkAdmin)).Service;
                     Assert.Equal(ServiceStatus.Ended, service.Status);
-                    Assert.Equal(end, service.ActiveUntil);
+                    Assert.Equal(end, service.ActiveEndTime);
                     succeeded++;
                 }
                 else

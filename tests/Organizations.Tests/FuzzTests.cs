@@ -54,8 +54,8 @@ public abstract class FuzzTests(ReferralNetFixture fixture) : DirectoryTest(fixt
             service.Languages.Add(List());
             service.Capacity = _random.Next(5) == 0 ? null : new Capacity { OpenPlaces = Number(), TypicalWaitDays = Number() };
             service.AcknowledgementDeadline = new Duration { Seconds = Long(), Nanos = Number() };
-            service.ActiveFrom = _random.Next(2) == 0 ? null : new Timestamp { Seconds = Long(), Nanos = Number() };
-            service.ActiveUntil = _random.Next(2) == 0 ? null : new Timestamp { Seconds = Long(), Nanos = Number() };
+            service.ActiveStartTime = _random.Next(2) == 0 ? null : new Timestamp { Seconds = Long(), Nanos = Number() };
+            service.ActiveEndTime = _random.Next(2) == 0 ? null : new Timestamp { Seconds = Long(), Nanos = Number() };
             created += await CallAsync(() => Directory.CreateServiceAsync(new CreateServiceRequest { Service = service }, organization.Admin).ResponseAsync);
 
             var member = new Member

@@ -25,8 +25,8 @@ public abstract class SearchTests(ReferralNetFixture fixture) : DirectoryTest(fi
             ["full"] = (await NewServiceAsync(local, s => s.Capacity.OpenPlaces = 0)).Id,
             ["ended"] = (await NewServiceAsync(local, s =>
             {
-                s.ActiveFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddYears(-2));
-                s.ActiveUntil = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1));
+                s.ActiveStartTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddYears(-2));
+                s.ActiveEndTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1));
             })).Id,
             ["seniors"] = (await NewServiceAsync(local, s => s.Eligibility.MinAge = 65)).Id,
             ["other-domain"] = (await NewServiceAsync(local, s => { s.LifeDomains.Clear(); s.LifeDomains.Add(LifeDomain.Parenting); })).Id,

@@ -22,7 +22,7 @@ public abstract class ServiceTests(ReferralNetFixture fixture) : DirectoryTest(f
         Assert.Equal(["moerwijk"], service.Eligibility.Neighbourhoods);
         Assert.Equal(ServiceStatus.Active, service.Status);
         Assert.Equal(TimeSpan.FromHours(72), service.AcknowledgementDeadline.ToTimeSpan());
-        Assert.Null(service.ActiveUntil);
+        Assert.Null(service.ActiveEndTime);
         Assert.Equal(service, (await Directory.GetServiceAsync(new GetServiceRequest { Id = service.Id }, organization.Admin)).Service);
         Assert.True(await InDatabase(db => db.Outbox.AnyAsync(m => m.EventType == "referralnet.v1.ServiceChanged" && m.OccurredAt == service.CreateTime.ToDateTimeOffset())));
         Assert.Equal("OK", Assert.Single(await AuditOf(service.Id)).Outcome);
@@ -58,8 +58,8 @@ public abstract class ServiceTests(ReferralNetFixture fixture) : DirectoryTest(f
         { "no-deadline", "service.acknowledgement_deadline" },
         { "places", "service.capacity.open_places" },
         { "no-capacity", "service.capacity" },
-        { "period", "service.active_until" },
-        { "timestamp", "service.active_from" },
+        { "period", "service.active_end_time" },
+        { "timestamp", "service.active_start_time" },
         { "organization", "service.organization_id" },
         { "name", "service.name" },
     };
@@ -85,10 +85,10 @@ public abstract class ServiceTests(ReferralNetFixture fixture) : DirectoryTest(f
             case "places": spec.Capacity.OpenPlaces = -3; break;
             case "no-capacity": spec.Capacity = null; break;
             case "period":
-                spec.ActiveFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-                spec.ActiveUntil = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1));
+                spec.ActiveStartTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+                spec.ActiveEndTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1));
                 break;
-            case "timestamp": spec.ActiveFrom = new Timestamp { Seconds = long.MaxValue }; break;
+            case "timestamp": spec.ActiveStartTime = new Timestamp { Seconds = long.MaxValue }; break;
             case "organization": spec.OrganizationId = ""; break;
             case "name": spec.Name = " "; break;
         }
@@ -159,7 +159,7 @@ public abstract class ServiceTests(ReferralNetFixture fixture) : DirectoryTest(f
         var ended = (await Directory.DeactivateServiceAsync(new DeactivateServiceRequest { Id = service.Id, Etag = service.Etag }, organization.Admin)).Service;
 
         Assert.Equal(ServiceStatus.Ended, ended.Status);
-        Assert.NotNull(ended.ActiveUntil);
+        Assert.NotNull(ended.ActiveEndTime);
         await FailsWith(StatusCode.FailedPrecondition, () => Directory.DeactivateServiceAsync(new DeactivateServiceRequest { Id = service.Id }, organization.Admin).ResponseAsync);
         var active = await Directory.ListServicesAsync(new ListServicesRequest { OrganizationId = organization.Organization.Id }, organization.Admin);
         Assert.Equal([kept.Id], active.Services.Select(s => s.Id));

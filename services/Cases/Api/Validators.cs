@@ -341,6 +341,11 @@ internal sealed class InvolvementValidator : RequestValidator<Proto.Involvement>
             .WithMessage("must be PROVIDER, GENERAL_PRACTITIONER or SUPPORTER: coordinators and constant contacts are kept by the service");
         RuleFor(i => i.Description).MaximumLength(500).VisibleText();
         RuleFor(i => i.NeedId).MaximumLength(FieldRules.MaxIdLength);
+
+        // Which provider is involved tells what for (an addiction clinic, a debt counsellor): tied to a need, the care
+        // team shows it only to organizations whose consent covers that need's domain.
+        RuleFor(i => i.NeedId).NotEmpty().When(i => i.Role == Proto.InvolvementRole.Provider)
+            .WithMessage("is required for a PROVIDER: a provider delivers a service for a need, and is shown where the need's domain is");
         RuleFor(i => i.StartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
     }
 }

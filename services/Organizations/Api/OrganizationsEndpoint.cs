@@ -35,7 +35,7 @@ public sealed class OrganizationsEndpoint(
     private const string Appointment = "org-admin-appointment-by-network-admin";
     private const string PublicDirectory = "directory data (organizations and services) is public to the network and holds no personal data";
     private static readonly string[] OrganizationChangeable = ["name", "kind", "description", "website", "email", "phone", "neighbourhoods"];
-    private static readonly string[] ServiceChangeable = ["name", "description", "life_domains", "eligibility", "languages", "capacity", "acknowledgement_deadline", "active_from", "active_until"];
+    private static readonly string[] ServiceChangeable = ["name", "description", "life_domains", "eligibility", "languages", "capacity", "acknowledgement_deadline", "active_start_time", "active_end_time"];
     private static readonly string[] MemberChangeable = ["display_name", "email", "role", "profession", "languages"];
 
     /// <inheritdoc />

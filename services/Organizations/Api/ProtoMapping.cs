@@ -52,8 +52,8 @@ internal static class ProtoMapping
         Languages = { service.Languages },
         Capacity = new Proto.Capacity { OpenPlaces = service.OpenPlaces, TypicalWaitDays = service.TypicalWaitDays },
         AcknowledgementDeadline = Duration.FromTimeSpan(service.AcknowledgementDeadline),
-        ActiveFrom = service.ActiveFrom.ToProtoTimestamp(),
-        ActiveUntil = service.ActiveUntil?.ToProtoTimestamp(),
+        ActiveStartTime = service.ActiveFrom.ToProtoTimestamp(),
+        ActiveEndTime = service.ActiveUntil?.ToProtoTimestamp(),
         Status = (Proto.ServiceStatus)service.StatusAt(now),
         CreateTime = service.CreatedAt.ToProtoTimestamp(),
         UpdateTime = service.UpdatedAt.ToProtoTimestamp(),
@@ -72,8 +72,8 @@ internal static class ProtoMapping
         service.Capacity?.OpenPlaces ?? 0,
         service.Capacity?.TypicalWaitDays ?? 0,
         service.AcknowledgementDeadline.ToTimeSpan(),
-        service.ActiveFrom?.ToInstant() ?? now,
-        service.ActiveUntil?.ToInstant());
+        service.ActiveStartTime?.ToInstant() ?? now,
+        service.ActiveEndTime?.ToInstant());
 
     public static Proto.Member ToProto(this Member member, DateTimeOffset now) => new()
     {

@@ -62,10 +62,10 @@ internal sealed class ServiceValidator : RequestValidator<Proto.Service>
             .Must(d => ProtoValues.IsValid(d) && d.Nanos == 0 && d.Seconds >= Domain.ServiceDetails.MinAcknowledgementDeadline.TotalSeconds
                 && d.Seconds <= Domain.ServiceDetails.MaxAcknowledgementDeadline.TotalSeconds)
             .WithMessage("must be whole seconds between 1 hour and 90 days");
-        RuleFor(s => s.ActiveFrom).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
-        RuleFor(s => s.ActiveUntil).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp")
-            .Must((s, until) => until is null || s.ActiveFrom is null || !ProtoValues.IsValid(s.ActiveFrom) || until.ToDateTimeOffset() > s.ActiveFrom.ToDateTimeOffset())
-            .WithMessage("must be after active_from");
+        RuleFor(s => s.ActiveStartTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp");
+        RuleFor(s => s.ActiveEndTime).Must(ProtoValues.IsValid).WithMessage("must be a valid timestamp")
+            .Must((s, until) => until is null || s.ActiveStartTime is null || !ProtoValues.IsValid(s.ActiveStartTime) || until.ToDateTimeOffset() > s.ActiveStartTime.ToDateTimeOffset())
+            .WithMessage("must be after active_start_time");
     }
 }
 
