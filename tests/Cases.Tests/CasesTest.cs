@@ -15,6 +15,9 @@ public abstract class CasesTest(CasesFixture fixture) : HostTest(fixture)
 
     protected FakeClock Clock => new(fixture.Clock);
 
+    /// <summary>Everything the host logged, at every level.</summary>
+    protected ServerLog ServerLog => fixture.Log;
+
     protected ServiceUsersService.ServiceUsersServiceClient ServiceUsers => new(Channel);
 
     protected ConsentsService.ConsentsServiceClient Consents => new(Channel);

@@ -9,8 +9,15 @@ public abstract class CasesFixture(DatabaseProvider provider) : ReferralNetFixtu
     /// <summary>The host's clock.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Everything the host logged, at every level.</summary>
+    public ServerLog Log { get; } = new();
+
     /// <inheritdoc />
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(Clock);
+        Log.AddTo(services);
+    }
 }
 
 /// <summary>The cases host on SQLite.</summary>

@@ -45,6 +45,33 @@ public abstract class ServiceUserTests(CasesFixture fixture) : CasesTest(fixture
     }
 
     [SkippableFact]
+    public async Task No_log_line_at_any_level_carries_a_bsn()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var bsn = NewBsn();
+        var unknown = NewBsn();
+        var invalid = bsn[..8] + (char)('0' + ((bsn[8] - '0' + 1) % 10));
+
+        // Every way a BSN enters: registration and its retry, a second registration, lookups known and unknown, emergency
+        // access by BSN, and refusals (an eleven-test failure, a lookup outside the caller's scope).
+        var request = RegistrationOf(team, bsn, requestId: Guid.NewGuid().ToString());
+        await ServiceUsers.RegisterServiceUserAsync(request, team.Call);
+        await ServiceUsers.RegisterServiceUserAsync(request, team.Call);
+        await RegisterAsync(gp, bsn);
+        await ServiceUsers.FindServiceUserByBsnAsync(new FindServiceUserByBsnRequest { Bsn = bsn }, team.Call);
+        await FailsWith(StatusCode.NotFound, () => ServiceUsers.FindServiceUserByBsnAsync(new FindServiceUserByBsnRequest { Bsn = unknown }, team.Call).ResponseAsync);
+        await InvalidField("bsn", () => ServiceUsers.FindServiceUserByBsnAsync(new FindServiceUserByBsnRequest { Bsn = invalid }, team.Call).ResponseAsync);
+        await InvalidField("bsn", () => ServiceUsers.RegisterServiceUserAsync(RegistrationOf(team, invalid), team.Call).ResponseAsync);
+        await NetworkView.BreakTheGlassAsync(new BreakTheGlassRequest { Bsn = bsn, Reason = "Unconscious at the practice, need the care network now." }, gp.Call);
+        await FailsWith(StatusCode.NotFound, () => NetworkView.BreakTheGlassAsync(new BreakTheGlassRequest { Bsn = unknown, Reason = "Unconscious at the practice, need the care network now." }, gp.Call).ResponseAsync);
+
+        var lines = ServerLog.Lines.ToList();
+        Assert.Contains(lines, line => line.Contains("Executed DbCommand", StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.False(line.Contains(bsn) || line.Contains(unknown) || line.Contains(invalid), "A log line carries a BSN: " + line));
+    }
+
+    [SkippableFact]
     public async Task A_bsn_that_fails_the_eleven_test_is_refused_without_echoing_it()
     {
         var team = await NewPracticeAsync();
