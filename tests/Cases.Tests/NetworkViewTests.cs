@@ -202,6 +202,12 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         await FailsWith(StatusCode.NotFound, () => Consents.GetConsentAsync(new GetConsentRequest { Id = care.Id }, stranger.Call).ResponseAsync);
 
         var log = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id, PageSize = 100 }, team.Call)).Entries;
+
+        // A coordination consent for some domains is no ground to read the log: the case's coordinator's organization is.
+        var debt = await NewPracticeAsync(OrganizationKind.DebtCounselling);
+        await GrantAsync(team, user.Id, debt, ConsentPurpose.Coordination, [LifeDomain.Debt]);
+        await FailsWith(StatusCode.NotFound, () => NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id }, debt.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => NetworkView.ListEmergencyAccessesAsync(new ListEmergencyAccessesRequest { ServiceUserId = user.Id }, debt.Call).ResponseAsync);
         AccessLogEntry Only(string organizationId, string method) => Assert.Single(log, e => e.OrganizationId == organizationId && e.Method.EndsWith(method, StringComparison.Ordinal));
         Assert.Equal(("case", AccessAction.View, "coordination", AccessBasis.Consent, registered.Consent.Id), Summary(Only(team.Id, "/GetCase")));
         Assert.Equal(("need", AccessAction.Change, "care", AccessBasis.Consent, registered.Consent.Id), Summary(Only(team.Id, "/RecordNeed")));

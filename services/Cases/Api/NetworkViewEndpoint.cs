@@ -206,10 +206,10 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var liveId = await db.ServiceUsers.AsNoTracking().Where(s => s.Id == request.ServiceUserId).Select(s => s.MergedIntoId ?? s.Id).FirstOrDefaultAsync(cancellationToken);
         audit.Subject(liveId ?? request.ServiceUserId, liveId ?? request.ServiceUserId);
 
-        // Privacy officers of an organization that holds or held a consent; professionals of one coordinating now.
+        // Privacy officers of an organization that holds or held a consent; professionals of the coordinator's organization.
         var allowed = liveId is not null && (caller.Role == Role.PrivacyOfficer
             ? await db.Consents.AnyAsync(c => c.ServiceUserId == liveId && (c.OrganizationId == caller.OrganizationId || c.RecordedByOrganizationId == caller.OrganizationId), cancellationToken)
-            : await db.VisibleAsync(liveId, caller, now, cancellationToken, tracked: false, ConsentPurpose.Coordination) is not null);
+            : await CoordinatesAsync(liveId, caller, now, cancellationToken));
         if (!allowed)
         {
             throw new NotFoundException("Service user", request.ServiceUserId);
@@ -269,7 +269,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             var heldFor = db.Consents.Where(c => c.OrganizationId == caller.OrganizationId || c.RecordedByOrganizationId == caller.OrganizationId);
             query = query.Where(a => a.OrganizationId == caller.OrganizationId || heldFor.Any(c => c.ServiceUserId == a.ServiceUserId));
         }
-        else if (request.ServiceUserId.Length == 0 || await db.VisibleAsync(request.ServiceUserId, caller, now, context.CancellationToken, tracked: false, ConsentPurpose.Coordination) is null)
+        else if (request.ServiceUserId.Length == 0 || !await CoordinatesAsync(request.ServiceUserId, caller, now, context.CancellationToken))
         {
             throw request.ServiceUserId.Length == 0
                 ? InvalidRequestException.For("service_user_id", "is required for a coordinator")
@@ -285,6 +285,12 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             NextPageToken = pageTokens.NextToken(page, pageQuery),
         };
     }
+
+    // Whether the caller's organization coordinates the service user's open case under a valid COORDINATION consent: a
+    // coordination consent for some domains (a debt counsellor's) is no ground to read who else looked at the person.
+    private async Task<bool> CoordinatesAsync(string serviceUserId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.VisibleAsync(serviceUserId, caller, now, cancellationToken, tracked: false, ConsentPurpose.Coordination) is { } visible
+        && await db.Cases.AnyAsync(c => c.ServiceUserId == visible.User.Id && c.Status == CaseStatus.Open && c.CoordinatorOrganizationId == caller.OrganizationId, cancellationToken);
 
     // Emergency access by BSN looks beyond consent: that is what it is for, and it is audited and reviewed.
     private async Task<string?> ByBsnAsync(string bsn, CancellationToken cancellationToken)
