@@ -13,8 +13,8 @@ internal static class DirectoryQueries
     private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Organization?>>> OrganizationById = new(() =>
         EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Organizations.AsNoTracking().FirstOrDefault(o => o.Id == id)));
 
-    private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Organization>>> TrackedOrganizationById = new(() =>
-        EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Organizations.Single(o => o.Id == id)));
+    private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Organization?>>> TrackedOrganizationById = new(() =>
+        EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Organizations.FirstOrDefault(o => o.Id == id)));
 
     private static readonly CompiledPerModel<Func<OrganizationsDbContext, string, CancellationToken, Task<Service?>>> ServiceById = new(() =>
         EF.CompileAsyncQuery((OrganizationsDbContext db, string id, CancellationToken _) => db.Services.AsNoTracking().FirstOrDefault(s => s.Id == id)));
@@ -30,8 +30,8 @@ internal static class DirectoryQueries
     public static Task<Organization?> OrganizationAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>
         OrganizationById.For(db)(db, id, cancellationToken);
 
-    /// <summary>The organization, tracked for a change; throws when there is none.</summary>
-    public static Task<Organization> OrganizationForChangeAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>
+    /// <summary>The organization, tracked for a change, or null.</summary>
+    public static Task<Organization?> OrganizationForChangeAsync(this OrganizationsDbContext db, string id, CancellationToken cancellationToken) =>
         TrackedOrganizationById.For(db)(db, id, cancellationToken);
 
     /// <summary>The service with its life domains, or null.</summary>
