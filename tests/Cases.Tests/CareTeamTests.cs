@@ -209,19 +209,10 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
     public async Task After_a_move_the_organization_ends_its_part_with_the_move_as_the_reason()
     {
         var team = await NewPracticeAsync();
-        var local = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
-        var worker = await NewMemberAsync(local, MemberRole.Professional);
         var user = (await RegisterAsync(team)).ServiceUser;
-        await PublishAsync(new OrganizationChanged { Organization = local.Organization, Version = long.Parse(local.Organization.Etag) });
-        await Consents.GrantConsentAsync(new GrantConsentRequest
-        {
-            Consent = new Consent { ServiceUserId = user.Id, OrganizationId = local.Organization.Id, Purpose = ConsentPurpose.Care, LifeDomains = { LifeDomain.Social }, Method = ConsentMethod.Verbal },
-        }, team.Call);
-        await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, worker.Call);
-        var current = (await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = user.Id }, team.Call)).ServiceUser;
-        var marked = Assert.Single((await ServiceUsers.MoveServiceUserAsync(new MoveServiceUserRequest { Id = user.Id, Etag = current.Etag, Neighbourhood = "laak" }, team.Call)).InvolvementsToReview);
+        var (worker, marked) = await MovedAwayFromWelfareAsync(team, user.Id);
 
-        var ended = (await CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = marked.Id, Etag = marked.Etag, Reason = InvolvementEndReason.ServiceUserMoved }, worker.Call)).Involvement;
+        var ended = (await CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = marked.Id, Etag = marked.Etag, Reason = InvolvementEndReason.ServiceUserMoved }, worker)).Involvement;
 
         Assert.Equal((false, false, InvolvementEndReason.ServiceUserMoved), (ended.Active, ended.ReviewNeeded, ended.EndReason));
         Assert.DoesNotContain(marked.Id, (await ActiveAsync(user.Id, team.Call)).Select(i => i.Id));

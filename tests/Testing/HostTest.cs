@@ -123,6 +123,25 @@ public abstract class HostTest(ReferralNetFixture fixture) : IDisposable
         return await Task.WhenAll(calls);
     }
 
+    /// <summary>
+    /// Round after round, <paramref name="racers"/> calls send the same etag at once: exactly one wins, the rest are
+    /// ABORTED, and the version moves on by exactly one.
+    /// </summary>
+    protected static async Task RaceRoundsAsync<T>(int racers, int rounds, Func<string, int, int, Task<T>> update, Func<Task<string>> currentEtag)
+    {
+        var etag = await currentEtag();
+        for (var round = 0; round < rounds; round++)
+        {
+            var sent = etag;
+            var outcomes = (await RaceAsync(racers, i => update(sent, round, i))).Select(o => o.Error?.StatusCode).ToList();
+
+            Assert.Equal(1, outcomes.Count(o => o is null));
+            Assert.All(outcomes.Where(o => o is not null), o => Assert.Equal(StatusCode.Aborted, o));
+            etag = await currentEtag();
+            Assert.Equal(long.Parse(sent, System.Globalization.CultureInfo.InvariantCulture) + 1, long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>The empty request of <paramref name="rpc"/> of <paramref name="service"/>.</summary>
     protected static IMessage EmptyRequest(ServiceDescriptor service, string rpc) =>
         service.Methods.Single(m => m.Name == rpc).InputType.Parser.ParseFrom(ByteString.Empty);
