@@ -197,7 +197,9 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
         var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
         Assert.True(view.CareTeam.Single(e => e.Involvement.Id == toReview.Id).Involvement.ReviewNeeded);
 
-        // Only the involved organization answers the review; confirming it once is enough.
+        // Only a professional of the involved organization answers the review; confirming it once is enough.
+        var privacyOfficer = await NewMemberAsync(local, MemberRole.PrivacyOfficer);
+        await FailsWith(StatusCode.PermissionDenied, () => CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, privacyOfficer.Call).ResponseAsync);
         await FailsWith(StatusCode.PermissionDenied, "NOT_INVOLVED_ORGANIZATION", () => CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, keptWorker.Call).ResponseAsync);
         var confirmed = (await CareTeam.ConfirmInvolvementAsync(new ConfirmInvolvementRequest { Id = toReview.Id, Etag = marked.Etag }, localWorker.Call)).Involvement;
         Assert.Equal((true, false, ""), (confirmed.Active, confirmed.ReviewNeeded, confirmed.ReviewReason));

@@ -49,6 +49,12 @@ public abstract class ConsentTests(CasesFixture fixture) : CasesTest(fixture)
         var recorded = (await Consents.ListConsentsAsync(new ListConsentsRequest { ServiceUserId = user.Id }, team.Call)).Consents;
         Assert.Equal(4, recorded.Count);
         Assert.Equal(debt.Id, recorded.Single(c => c.Id == within.Id).RecordedByOrganizationId);
+
+        // The debt counsellor's grant rests on its own coordination consent, and its access record says so.
+        var debtCoordination = recorded.Single(c => c.OrganizationId == debt.Id && c.Purpose == ConsentPurpose.Coordination);
+        var grants = await InCases(db => db.AuditTrail.AsNoTracking()
+            .Where(r => r.OrganizationId == debt.Id && r.Outcome == "OK" && r.Action.EndsWith("/GrantConsent")).Select(r => r.Basis).ToListAsync());
+        Assert.Equal([$"consent:{debtCoordination.Id}"], grants);
     }
 
     [SkippableFact]

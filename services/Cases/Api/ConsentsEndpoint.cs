@@ -39,16 +39,19 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         // consent covers: a consent for something else (care for one domain) is no ground to widen anyone's access,
         // the caller's own least of all.
         var coordinated = await db.GrantsTo(caller, now).Where(c => c.ServiceUserId == visible.User.Id && c.Purpose == ConsentPurpose.Coordination)
-            .Select(c => c.DomainMask).ToListAsync(context.CancellationToken);
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.DomainMask }).ToListAsync(context.CancellationToken);
         if (coordinated.Count == 0)
         {
             throw new PermissionDeniedException("Only an organization holding a COORDINATION consent of the service user records consents.", "CONSENT_MISSING");
         }
 
-        if ((Consent.MaskOf(grant.LifeDomains) & ~coordinated.Aggregate(0, (all, mask) => all | mask)) != 0)
+        if ((Consent.MaskOf(grant.LifeDomains) & ~coordinated.Aggregate(0, (all, c) => all | c.DomainMask)) != 0)
         {
             throw new PermissionDeniedException("The consent covers life domains the caller's own COORDINATION consent does not.", "CONSENT_MISSING");
         }
+
+        // The access log names the coordination consent the grant rests on, not whichever consent let the caller see the person.
+        audit.Grounds($"consent:{coordinated[0].Id}");
 
         return await db.CreateOnceAsync(context, caller, request, request.RequestId, now, () =>
         {
