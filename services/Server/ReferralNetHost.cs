@@ -3,13 +3,14 @@ using ReferralNet.Organizations;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
+using ReferralNet.Referrals;
 
 namespace ReferralNet.Server;
 
 /// <summary>Builds the ReferralNet process: the platform plus every service that configuration enables.</summary>
 public static class ReferralNetHost
 {
-    private static readonly string[] KnownServices = [OrganizationsModule.Name, CasesModule.Name];
+    private static readonly string[] KnownServices = [OrganizationsModule.Name, CasesModule.Name, ReferralsModule.Name];
 
     /// <summary>Builds the host; <paramref name="configure"/> runs before the services register (tests add configuration there).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -42,6 +43,12 @@ public static class ReferralNetHost
             builder.AddCases();
         }
 
+        var runsReferrals = options.Runs(ReferralsModule.Name);
+        if (runsReferrals)
+        {
+            builder.AddReferrals(runsCases);
+        }
+
         var app = builder.Build();
         app.MapPlatformEndpoints();
         if (runsOrganizations)
@@ -52,6 +59,11 @@ public static class ReferralNetHost
         if (runsCases)
         {
             app.MapCases();
+        }
+
+        if (runsReferrals)
+        {
+            app.MapReferrals();
         }
 
         return app;
@@ -66,7 +78,12 @@ public static class ReferralNetHost
             await app.Services.InitializeCasesAsync(cancellationToken);
         }
 
-        // The directory seeds after the cases database exists: its first events (the organizations) are for cases too.
+        if (options.Runs(ReferralsModule.Name))
+        {
+            await app.Services.InitializeReferralsAsync(cancellationToken);
+        }
+
+        // The directory seeds after the cases and referrals databases exist: its first events (organizations, services) are theirs too.
         if (options.Runs(OrganizationsModule.Name))
         {
             await app.Services.InitializeOrganizationsAsync(cancellationToken);

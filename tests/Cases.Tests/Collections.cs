@@ -1,24 +1,9 @@
-using Microsoft.Extensions.Time.Testing;
 using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Cases.Tests;
 
-/// <summary>The host with a clock the tests move (consents expire, memberships end), started at the real time.</summary>
-public abstract class CasesFixture(DatabaseProvider provider) : ReferralNetFixture(provider, seedDemoData: false)
-{
-    /// <summary>The host's clock.</summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    /// <summary>Everything the host logged, at every level.</summary>
-    public ServerLog Log { get; } = new();
-
-    /// <inheritdoc />
-    protected override void ConfigureServices(IServiceCollection services)
-    {
-        services.AddSingleton<TimeProvider>(Clock);
-        Log.AddTo(services);
-    }
-}
+/// <summary>The cases tests' host: a clock the tests move, started at the real time, and its whole log.</summary>
+public abstract class CasesFixture(DatabaseProvider provider) : NetworkFixture(provider);
 
 /// <summary>The cases host on SQLite.</summary>
 public sealed class CasesSqliteFixture() : CasesFixture(DatabaseProvider.Sqlite);

@@ -46,6 +46,7 @@ public abstract class EveryRpcTests(CasesFixture fixture) : CasesTest(fixture)
     public async Task Every_rpc_but_listing_the_callers_cases_names_what_an_empty_request_lacks(string service, string rpc)
     {
         var practice = await NewPracticeAsync();
+        var caller = rpc == nameof(ConsentsService.ConsentsServiceClient.CheckReferralConsent) ? Fixture.AsWorkload("referrals") : practice.Call;
 
         // An empty ListCases asks for the caller's own caseload.
         if (rpc == nameof(CasesService.CasesServiceClient.ListCases))
@@ -54,7 +55,7 @@ public abstract class EveryRpcTests(CasesFixture fixture) : CasesTest(fixture)
             return;
         }
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => CallRawAsync(Find(service), rpc, EmptyRequest(Find(service), rpc), practice.Call));
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallRawAsync(Find(service), rpc, EmptyRequest(Find(service), rpc), caller));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.NotEmpty(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
     }

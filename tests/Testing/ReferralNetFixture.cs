@@ -74,6 +74,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             var cluster = await PostgresCluster.Shared;
             settings["ConnectionStrings:organizations"] = await cluster.CreateDatabaseAsync("organizations");
             settings["ConnectionStrings:cases"] = await cluster.CreateDatabaseAsync("cases");
+            settings["ConnectionStrings:referrals"] = await cluster.CreateDatabaseAsync("referrals");
         }
 
         foreach (var (key, value) in Configuration)

@@ -185,6 +185,60 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         return new Proto.CheckConsentResponse { Granted = true, ConsentId = granting.Id, EndTime = granting.EndAt?.ToProtoTimestamp() };
     }
 
+    /// <inheritdoc />
+    [Authorize(Policy = Workload.Policy)]
+    [Audited(AuditKind.Read, "need", "referral-check")]
+    public override async Task<Proto.CheckReferralConsentResponse> CheckReferralConsent(Proto.CheckReferralConsentRequest request, ServerCallContext context)
+    {
+        var now = time.GetUtcNow();
+        var cancellationToken = context.CancellationToken;
+        var serviceUserId = await db.Needs.AsNoTracking().Where(n => n.Id == request.NeedId).Select(n => n.ServiceUserId).FirstOrDefaultAsync(cancellationToken);
+        audit.Subject(request.NeedId, serviceUserId);
+
+        // The sender must see the need itself: a referral never lets an organization learn of a need outside its consent.
+        var sender = new Caller(request.FromMemberId, request.FromOrganizationId, Role.Professional)
+        {
+            OrganizationKind = await KindOfAsync(request.FromOrganizationId, cancellationToken),
+        };
+        var need = await db.VisibleNeeds(sender, now).AsNoTracking().FirstOrDefaultAsync(n => n.Id == request.NeedId, cancellationToken)
+            ?? throw new NotFoundException("Need", request.NeedId);
+        var user = await db.ServiceUsers.AsNoTracking().SingleAsync(s => s.Id == need.ServiceUserId, cancellationToken);
+        var openCase = await db.Cases.AsNoTracking().Where(c => c.ServiceUserId == user.Id && c.Status == CaseStatus.Open)
+            .Select(c => new { c.Id, c.CoordinatorMemberId, c.CoordinatorOrganizationId, c.Version }).FirstOrDefaultAsync(cancellationToken);
+        var response = new Proto.CheckReferralConsentResponse
+        {
+            ServiceUserId = user.Id,
+            LifeDomain = (Proto.LifeDomain)need.LifeDomain,
+            NeedStatus = (Proto.NeedStatus)need.Status,
+            CaseId = openCase?.Id ?? "",
+            CoordinatorMemberId = openCase?.CoordinatorMemberId ?? "",
+            CoordinatorOrganizationId = openCase?.CoordinatorOrganizationId ?? "",
+            CaseVersion = openCase?.Version ?? 0,
+            AgeYears = user.AgeOn(DateOnly.FromDateTime(now.UtcDateTime)),
+            Neighbourhood = user.Neighbourhood,
+        };
+
+        var receiverKind = await KindOfAsync(request.ToOrganizationId, cancellationToken);
+        var consents = db.Consents.AsNoTracking()
+            .Where(c => c.ServiceUserId == user.Id && c.Purpose == ConsentPurpose.Referral && (c.DomainMask & need.DomainBit) != 0)
+            .Where(Consent.GrantsAt(request.ToOrganizationId, receiverKind, now));
+        if (request.ConsentId.Length > 0)
+        {
+            consents = consents.Where(c => c.Id == request.ConsentId);
+        }
+
+        var granting = await consents.OrderBy(c => c.EndAt == null ? 0 : 1).ThenByDescending(c => c.EndAt).FirstOrDefaultAsync(cancellationToken);
+        if (granting is not null)
+        {
+            audit.Grounds($"consent:{granting.Id}");
+            response.Granted = true;
+            response.ConsentId = granting.Id;
+            response.ConsentEndTime = granting.EndAt?.ToProtoTimestamp();
+        }
+
+        return response;
+    }
+
     // The consents of a service user the caller may read, or null when it may read none of them.
     private async Task<IQueryable<Consent>?> ReadableConsentsAsync(string serviceUserId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -188,6 +188,18 @@ internal sealed class RevokeConsentRequestValidator : RequestValidator<Proto.Rev
     }
 }
 
+internal sealed class CheckReferralConsentRequestValidator : RequestValidator<Proto.CheckReferralConsentRequest>
+{
+    public CheckReferralConsentRequestValidator()
+    {
+        RuleFor(r => r.NeedId).Id();
+        RuleFor(r => r.FromOrganizationId).Id();
+        RuleFor(r => r.FromMemberId).Id();
+        RuleFor(r => r.ToOrganizationId).Id();
+        RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
+    }
+}
+
 internal sealed class CheckConsentRequestValidator : RequestValidator<Proto.CheckConsentRequest>
 {
     public CheckConsentRequestValidator()

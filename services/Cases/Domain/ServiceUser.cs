@@ -59,6 +59,13 @@ public sealed class ServiceUser : VersionedEntity
     /// <summary>The details as they are now.</summary>
     public ServiceUserDetails Details => new(GivenName, FamilyName, DateOfBirth, Languages, InterpreterNeeded);
 
+    /// <summary>The age in whole years on <paramref name="day"/>: what a service's age limits are checked against.</summary>
+    public int AgeOn(DateOnly day)
+    {
+        var age = day.Year - DateOfBirth.Year;
+        return day < DateOfBirth.AddYears(age) ? age - 1 : age;
+    }
+
     /// <summary>Records that a BSN was given (its hashes are stored beside the record).</summary>
     public void RecordBsnGiven() => HasBsn = true;
 

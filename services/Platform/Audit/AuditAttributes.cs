@@ -53,4 +53,20 @@ public sealed class AuditScope
 
     /// <summary>Records the ground of the access, e.g. the consent that allowed it.</summary>
     public void Grounds(string basis) => Basis = basis;
+
+    /// <summary>
+    /// True while the stream's next message carries no personal data (a heartbeat, a caught-up marker): it goes out
+    /// without a delivery record, so that an idle stream does not fill the trail. Reset by that message.
+    /// </summary>
+    public bool NextMessageImpersonal { get; private set; }
+
+    /// <summary>Marks the stream's next message as carrying no personal data.</summary>
+    public void NextMessageCarriesNoPersonalData() => NextMessageImpersonal = true;
+
+    internal bool TakeImpersonal()
+    {
+        var impersonal = NextMessageImpersonal;
+        NextMessageImpersonal = false;
+        return impersonal;
+    }
 }

@@ -157,7 +157,11 @@ public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, Ti
 
         public async Task WriteAsync(T message, CancellationToken cancellationToken)
         {
-            await call.RecordAsync(Delivered);
+            if (!call.Audit.Scope.TakeImpersonal())
+            {
+                await call.RecordAsync(Delivered);
+            }
+
             await inner.WriteAsync(message, cancellationToken);
         }
     }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Domain;
+using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Validation;
 
 namespace ReferralNet.Platform.Errors;
@@ -63,6 +64,7 @@ public static class ErrorMapping
         DbUpdateException update when IsUniqueViolation(update) =>
             Status(Code.AlreadyExists, "CONCURRENT_DUPLICATE", "Something with the same unique value was created at the same time; read it and retry if needed."),
         AuditUnavailableException => Status(Code.Unavailable, "AUDIT_UNAVAILABLE", exception.Message),
+        PeerUnavailableException => Status(Code.Unavailable, "PEER_UNAVAILABLE", exception.Message),
         OperationCanceledException => Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
         _ when IsTransient(exception) => Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is briefly unavailable; retry with back-off."),
         _ => Status(Code.Internal, "INTERNAL", $"Internal error; trace id {Activity.Current?.TraceId.ToHexString() ?? "none"}."),

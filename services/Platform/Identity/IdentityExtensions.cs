@@ -127,11 +127,18 @@ public static class IdentityExtensions
             throw new InvalidOperationException("Set ReferralNet:Auth:WorkloadName: this process asks the organizations service about its callers and must name itself.");
         }
 
-        builder.Services.AddHttpClient(WorkloadTokens.AuthorityClient);
+        builder.Services.AddWorkloadTokens();
         builder.Services.AddGrpcClient<Contracts.V1.OrganizationsService.OrganizationsServiceClient>(PeerMembershipSource.ClientName, client => client.Address = uri);
-        builder.Services.TryAddSingleton<WorkloadTokens>();
         builder.Services.AddSingleton<IMembershipSource, PeerMembershipSource>();
         return builder;
+    }
+
+    /// <summary>The workload tokens this process sends when it calls another service (and the authority client they may need).</summary>
+    public static IServiceCollection AddWorkloadTokens(this IServiceCollection services)
+    {
+        services.AddHttpClient(WorkloadTokens.AuthorityClient);
+        services.TryAddSingleton<WorkloadTokens>();
+        return services;
     }
 
     // Throws the library's own exceptions, so a refusal says why (the door audit records TOKEN_EXPIRED, not just invalid).

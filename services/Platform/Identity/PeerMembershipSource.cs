@@ -1,8 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 using Proto = ReferralNet.Contracts.V1;
 
@@ -19,30 +17,7 @@ public sealed class PeerMembershipSource(GrpcClientFactory clients, WorkloadToke
     /// <summary>The name of the gRPC client of the organizations peer (<c>ReferralNet:Peers:Organizations</c>).</summary>
     public const string ClientName = "organizations-peer";
 
-    /// <summary>The deadline of one CheckMembership attempt.</summary>
-    public static readonly TimeSpan AttemptDeadline = TimeSpan.FromSeconds(2);
-
-    // Network deadlines and back-off run on real elapsed time, like the outbox's: an operator who moves the domain clock
-    // (a simulated year in a demo) must not time out every call in flight.
-    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
-        .AddTimeout(TimeSpan.FromSeconds(6))
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.FromMilliseconds(100),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        })
-        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-            FailureRatio = 0.5,
-            MinimumThroughput = 10,
-            SamplingDuration = TimeSpan.FromSeconds(10),
-            BreakDuration = TimeSpan.FromSeconds(5),
-        })
-        .Build();
+    private readonly ResiliencePipeline _pipeline = PeerCalls.Pipeline();
 
     /// <inheritdoc />
     public async Task<MembershipRead> ReadAsync(string memberId, CancellationToken cancellationToken)
@@ -53,11 +28,11 @@ public sealed class PeerMembershipSource(GrpcClientFactory clients, WorkloadToke
             {
                 var client = clients.CreateClient<Proto.OrganizationsService.OrganizationsServiceClient>(ClientName);
                 var headers = new Metadata { { "authorization", $"Bearer {await tokens.GetAsync(token)}" } };
-                return await client.CheckMembershipAsync(new Proto.CheckMembershipRequest { MemberId = memberId }, headers, DateTime.UtcNow + AttemptDeadline, token);
+                return await client.CheckMembershipAsync(new Proto.CheckMembershipRequest { MemberId = memberId }, headers, DateTime.UtcNow + PeerCalls.AttemptDeadline, token);
             }, cancellationToken);
             return response.ToRead();
         }
-        catch (Exception ex) when (ex is RpcException or BrokenCircuitException or TimeoutRejectedException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException || PeerCalls.IsUnreachable(ex))
         {
             // A refusal by the directory, or a token this process cannot obtain, means its workload identity is misconfigured:
             // an operator must see it. An outage is a warning.
@@ -68,7 +43,4 @@ public sealed class PeerMembershipSource(GrpcClientFactory clients, WorkloadToke
             throw new MembershipUnavailableException("The member directory is unreachable; retry with back-off.", ex);
         }
     }
-
-    private static bool IsTransient(RpcException exception) =>
-        exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
 }

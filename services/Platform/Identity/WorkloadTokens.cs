@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
@@ -26,7 +27,8 @@ public sealed class WorkloadTokens
     private readonly TimeProvider _time;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _authority;
     private readonly SemaphoreSlim _renewal = new(1, 1);
-    private volatile Issued? _current;
+    private readonly string? _name;
+    private readonly ConcurrentDictionary<string, Issued> _issued = new(StringComparer.Ordinal);
 
     /// <summary>Creates the token source of this process.</summary>
     public WorkloadTokens(IOptions<AuthOptions> options, IOptions<ReferralNetOptions> process, SigningKeyStore keys, DevTokenIssuer devTokens, IHttpClientFactory http, TimeProvider time)
@@ -36,10 +38,10 @@ public sealed class WorkloadTokens
         _devTokens = devTokens;
         _http = http;
         _time = time;
-        Name = NameOf(_settings, process.Value)
-            ?? throw new InvalidOperationException("Set ReferralNet:Auth:WorkloadName: this process calls other services and must name itself in its workload tokens.");
+        _name = NameOf(_settings, process.Value);
         if (_settings.Authority is { } authority)
         {
+            _ = Name;
             _authority = new ConfigurationManager<OpenIdConnectConfiguration>(
                 authority.TrimEnd('/') + "/.well-known/openid-configuration",
                 new OpenIdConnectConfigurationRetriever(),
@@ -48,12 +50,17 @@ public sealed class WorkloadTokens
     }
 
     /// <summary>This process's workload name.</summary>
-    public string Name { get; }
+    public string Name => _name ?? throw new InvalidOperationException("Set ReferralNet:Auth:WorkloadName: this process calls other services and must name itself in its workload tokens.");
 
-    /// <summary>A workload token valid for a while yet.</summary>
-    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A workload token valid for a while yet, naming this process, or, in a process that runs several services under no
+    /// configured name (the embedded shape, which signs its own tokens), <paramref name="callingService"/>: the service
+    /// that makes the call, as it would be named in its own Deployment.
+    /// </summary>
+    public async ValueTask<string> GetAsync(CancellationToken cancellationToken, string? callingService = null)
     {
-        if (_current is { } current && _time.GetUtcNow() < current.RenewAt)
+        var name = _name ?? callingService ?? Name;
+        if (_issued.TryGetValue(name, out var current) && _time.GetUtcNow() < current.RenewAt)
         {
             return current.Token;
         }
@@ -62,10 +69,10 @@ public sealed class WorkloadTokens
         try
         {
             var now = _time.GetUtcNow();
-            if (_current is not { } fresh || now >= fresh.RenewAt)
+            if (!_issued.TryGetValue(name, out var fresh) || now >= fresh.RenewAt)
             {
-                var (token, lifetime) = _authority is null ? (SelfIssued(now), _settings.WorkloadTokenLifetime) : await ClientCredentialsAsync(_authority, cancellationToken);
-                _current = fresh = new Issued(token, now + (lifetime * 4 / 5));
+                var (token, lifetime) = _authority is null ? (SelfIssued(name, now), _settings.WorkloadTokenLifetime) : await ClientCredentialsAsync(_authority, cancellationToken);
+                _issued[name] = fresh = new Issued(token, now + (lifetime * 4 / 5));
             }
 
             return fresh.Token;
@@ -80,16 +87,16 @@ public sealed class WorkloadTokens
     public static string? NameOf(AuthOptions settings, ReferralNetOptions process) =>
         settings.WorkloadName is { Length: > 0 } name ? name : process.Services is [var only] ? only : null;
 
-    private string SelfIssued(DateTimeOffset now) =>
+    private string SelfIssued(string name, DateTimeOffset now) =>
         _settings.DevIssuer
-            ? _devTokens.IssueWorkload(Name)
+            ? _devTokens.IssueWorkload(name)
             : SignedToken.Create(
                 _settings.Issuer ?? throw new InvalidOperationException("ReferralNet:Auth:Issuer is required with ReferralNet:Auth:SigningKey."),
                 _settings.WorkloadAudience,
                 _keys.ConfiguredKey!,
                 now,
                 _settings.WorkloadTokenLifetime,
-                [new Claim(Workload.NameClaim, Name)]);
+                [new Claim(Workload.NameClaim, name)]);
 
     private async Task<(string Token, TimeSpan Lifetime)> ClientCredentialsAsync(ConfigurationManager<OpenIdConnectConfiguration> authority, CancellationToken cancellationToken)
     {

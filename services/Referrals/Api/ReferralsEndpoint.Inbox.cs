@@ -1,0 +1,122 @@
+using System.Globalization;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Audit;
+using ReferralNet.Platform.Identity;
+using ReferralNet.Referrals.Domain;
+using Proto = ReferralNet.Contracts.V1;
+using Role = ReferralNet.Platform.Identity.MemberRole;
+
+namespace ReferralNet.Referrals.Api;
+
+/// <summary>The live inbox: a snapshot or a resumed catch-up, a caught-up marker, then the feed's changes and heartbeats.</summary>
+public sealed partial class ReferralsEndpoint
+{
+    /// <inheritdoc />
+    [Audited(AuditKind.Read, "referral", Purpose)]
+    public override async Task WatchIncomingReferrals(Proto.WatchIncomingReferralsRequest request, IServerStreamWriter<Proto.WatchIncomingReferralsResponse> responseStream, ServerCallContext context)
+    {
+        var caller = Caller.Of(context);
+        caller.RequireRole(Role.Professional);
+        var organization = caller.OrganizationId;
+        audit.Subject(organization);
+        var tokenQuery = $"{context.Method}|{organization}";
+        var resumeFrom = request.ResumeToken.Length > 0
+            ? long.Parse(pageTokens.Decode(request.ResumeToken, tokenQuery, keyCount: 1, field: "resume_token")!.Keys[0], CultureInfo.InvariantCulture)
+            : (long?)null;
+        var services = request.ServiceIds.ToHashSet(StringComparer.Ordinal);
+        var settings = options.Value;
+
+        await recheck.RunAsync(context, async listening =>
+        {
+            using var subscription = await feed.SubscribeAsync(organization, listening);
+            var sent = subscription.From;
+            string Token(long position) => pageTokens.Encode(new PageCursor([position.ToString(CultureInfo.InvariantCulture)]), tokenQuery);
+
+            async Task SendAsync(Proto.WatchIncomingReferralsResponse message, long position)
+            {
+                message.ResumeToken = Token(position);
+                await responseStream.WriteAsync(message, listening);
+            }
+
+            async Task MarkAsync(Proto.InboxMessageKind kind)
+            {
+                audit.NextMessageCarriesNoPersonalData();
+                await SendAsync(new Proto.WatchIncomingReferralsResponse { Kind = kind }, sent);
+            }
+
+            if (resumeFrom is { } resumed)
+            {
+                // Everything after the client's position up to the subscription's start, each object once, as it stands.
+                var floor = await db.InboxChanges.MinAsync(c => (long?)c.Position, listening) - 1 ?? subscription.From;
+                if (resumed < floor)
+                {
+                    throw new RpcException(new Status(StatusCode.OutOfRange, "The resume_token is older than the inbox history kept; open the stream without one to start from a snapshot."));
+                }
+
+                // A replica whose feed is behind the one the client last read from skips what the client already has.
+                sent = Math.Max(sent, resumed);
+
+                var missed = await db.InboxChanges.AsNoTracking()
+                    .Where(c => c.OrganizationId == organization && c.Position > resumed && c.Position <= subscription.From)
+                    .OrderBy(c => c.Position).ToListAsync(listening);
+                var latest = missed.GroupBy(c => (c.Kind, c.ObjectId)).Select(g => g.MaxBy(c => c.Position)!).OrderBy(c => c.Position).ToList();
+                foreach (var item in await InboxFeed.LoadAsync(db, latest, listening))
+                {
+                    if (Wanted(item, services))
+                    {
+                        await SendAsync(item.Message, item.Position);
+                    }
+                }
+            }
+            else
+            {
+                var undecided = db.Referrals.AsNoTracking()
+                    .Where(r => r.ToOrganizationId == organization && (r.Status == ReferralStatus.Requested || r.Status == ReferralStatus.Received));
+                if (services.Count > 0)
+                {
+                    undecided = undecided.Where(r => services.Contains(r.ToServiceId));
+                }
+
+                await foreach (var referral in undecided.OrderBy(r => r.Id).AsAsyncEnumerable().WithCancellation(listening))
+                {
+                    await SendAsync(new Proto.WatchIncomingReferralsResponse { Kind = Proto.InboxMessageKind.Referral, Referral = referral.ToProto() }, sent);
+                }
+            }
+
+            await MarkAsync(Proto.InboxMessageKind.CaughtUp);
+
+            var waiting = subscription.Items.WaitToReadAsync(listening).AsTask();
+            while (true)
+            {
+                var beat = Task.Delay(settings.StreamHeartbeat, time, listening);
+                if (await Task.WhenAny(waiting, beat) != waiting)
+                {
+                    await MarkAsync(Proto.InboxMessageKind.Heartbeat);
+                    continue;
+                }
+
+                if (!await waiting)
+                {
+                    throw new RpcException(new Status(StatusCode.ResourceExhausted, "The stream fell too far behind the inbox's changes; open it again with the last resume_token."));
+                }
+
+                while (subscription.Items.TryRead(out var item))
+                {
+                    if (item.Position > sent && Wanted(item, services))
+                    {
+                        await SendAsync(item.Message.Clone(), item.Position);
+                    }
+
+                    sent = Math.Max(sent, item.Position);
+                }
+
+                waiting = subscription.Items.WaitToReadAsync(listening).AsTask();
+            }
+        });
+    }
+
+    private static bool Wanted(InboxItem item, HashSet<string> services) =>
+        item.ServiceId is null || services.Count == 0 || services.Contains(item.ServiceId);
+}

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralNet.Referrals.Data;
+using ReferralNet.Referrals.Domain;
+
+namespace ReferralNet.Referrals.Events;
+
+/// <summary>Judges a chain for pillar-to-post after its referrals changed, in the same transaction as the change.</summary>
+public static class ChainAssessment
+{
+    /// <summary>
+    /// Judges chain <paramref name="chainId"/> with every referral of it as this transaction sees them (stored and
+    /// pending), and adds PillarToPostDetected or PillarToPostCleared to the outbox when its risk changed.
+    /// </summary>
+    public static async Task AssessChainAsync(this ReferralsDbContext db, string chainId, PillarToPostThresholds thresholds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var chain = db.Chains.Local.FirstOrDefault(c => c.Id == chainId) ?? await db.Chains.SingleAsync(c => c.Id == chainId, cancellationToken);
+        var stored = await db.Referrals.Where(r => r.ChainId == chainId).ToListAsync(cancellationToken);
+        var referrals = stored.Concat(db.Referrals.Local.Where(r => r.ChainId == chainId)).DistinctBy(r => r.Id).ToList();
+        if (chain.Assess(referrals, thresholds, now) != RiskChange.None)
+        {
+            db.RiskChanged(chain, referrals, now);
+        }
+    }
+}
