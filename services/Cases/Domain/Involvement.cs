@@ -146,14 +146,36 @@ public sealed class Involvement : VersionedEntity
     /// <summary>The version of the membership <see cref="MemberEndsAt"/> comes from.</summary>
     public long MemberVersion { get; private set; }
 
+    /// <summary>
+    /// When its boundary spanner stopped, while the successor's assignment has not arrived: it stays in the care team
+    /// until then, so the service user is never left without a constant contact.
+    /// </summary>
+    public DateTimeOffset? SpannerStoppedAt { get; private set; }
+
     /// <summary>Why it waits for its organization to confirm or end it, while it does.</summary>
     public string? ReviewReason { get; private set; }
 
     /// <summary>Whether it is part of the care team at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => StartAt <= now && (EndAt is null || EndAt > now);
 
-    /// <summary>Whether its member has left by <paramref name="now"/> while it goes on.</summary>
-    public bool HandoverNeededAt(DateTimeOffset now) => IsActiveAt(now) && MemberEndsAt <= now;
+    /// <summary>Whether its member has left, or its spanner stopped, by <paramref name="now"/> while it goes on.</summary>
+    public bool HandoverNeededAt(DateTimeOffset now) => IsActiveAt(now) && (MemberEndsAt <= now || SpannerStoppedAt <= now);
+
+    /// <summary>
+    /// Records that its boundary spanner stopped at <paramref name="at"/>: it needs a successor and goes on until one takes
+    /// over (or the spanners service finds none). Returns whether this was news.
+    /// </summary>
+    public bool SpannerStopped(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (SpannerId is null || EndAt is not null || SpannerStoppedAt is not null)
+        {
+            return false;
+        }
+
+        SpannerStoppedAt = at;
+        Touch(now);
+        return true;
+    }
 
     /// <summary>Ends it at <paramref name="at"/> for <paramref name="reason"/>.</summary>
     public void End(InvolvementEndReason reason, DateTimeOffset at, DateTimeOffset now)

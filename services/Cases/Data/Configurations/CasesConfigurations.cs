@@ -186,6 +186,7 @@ internal sealed class InvolvementConfiguration : IEntityTypeConfiguration<Involv
         builder.Ignore(i => i.ETag);
         builder.HasIndex(i => new { i.ServiceUserId, i.EndAt });
         builder.HasIndex(i => new { i.MemberId, i.EndAt });
+        builder.HasIndex(i => new { i.SpannerId, i.EndAt });
         builder.HasIndex(i => i.ReferralId);
         builder.HasIndex(i => i.AssignmentId);
         builder.HasIndex(i => i.CaseId);

@@ -435,6 +435,9 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("SpannerStoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("StartAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -456,6 +459,8 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });

@@ -435,6 +435,9 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<DateTimeOffset?>("SpannerStoppedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("StartAt")
                         .HasColumnType("datetimeoffset");
 
@@ -456,6 +459,8 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });

@@ -430,6 +430,9 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SpannerStoppedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("StartAt")
                         .HasColumnType("INTEGER");
 
@@ -451,6 +454,8 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });
