@@ -30,6 +30,7 @@ public static class CasesModule
         builder.Services.AddGrpcEndpoint<NetworkViewEndpoint, CasesDbContext>(Name, Proto.NetworkViewService.Descriptor.FullName);
         builder.Services.Configure<CasesOptions>(builder.Configuration.GetSection(CasesOptions.Section));
         builder.Services.AddSingleton<BsnKeys>();
+        builder.Services.AddHostedService<ConsentExpirySweep>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
         builder.Services.AddScoped<CoordinatorMembershipHandler>();

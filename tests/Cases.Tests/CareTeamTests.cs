@@ -283,6 +283,44 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
     }
 
     [SkippableFact]
+    public async Task An_expired_consent_takes_its_organization_out_of_the_care_team_as_a_revocation_does()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var welfare = await NewPracticeAsync(OrganizationKind.Welfare);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var until = Timestamp.FromDateTimeOffset(Clock.Now.AddMinutes(10));
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth], until);
+        await GrantAsync(team, user.Id, welfare, ConsentPurpose.Care, [LifeDomain.Social], until);
+        await GrantAsync(team, user.Id, welfare, ConsentPurpose.Care, [LifeDomain.Social]);
+        var doctor = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.GeneralPractitioner },
+        }, gp.Call)).Involvement;
+        var supporter = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter },
+        }, welfare.Call)).Involvement;
+
+        // The sweep runs on the host's clock, in the background: the test waits for its round after the end time.
+        Clock.Advance(TimeSpan.FromMinutes(20));
+        var coordinator = Fixture.As(Standing(team.Professional));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        IReadOnlyList<Involvement> history;
+        while ((history = await HistoryAsync(user.Id, coordinator)).Single(i => i.Id == doctor.Id).Active && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        // The GP had only the expired consent; the welfare organization holds another one and stays.
+        Assert.Equal((false, InvolvementEndReason.ConsentExpired), (history.Single(i => i.Id == doctor.Id).Active, history.Single(i => i.Id == doctor.Id).EndReason));
+        Assert.True(history.Single(i => i.Id == supporter.Id).Active);
+        var timeline = await ViewAsync(user.Id, coordinator);
+        Assert.Equal(2, timeline.RecentEvents.Count(e => e.Kind == TimelineEntryKind.Consent && e.Summary == "Consent expired for care"));
+        Assert.Contains(timeline.RecentEvents, e => e.Summary == "Left the care team: general practitioner (consent expired)");
+    }
+
+    [SkippableFact]
     public async Task A_move_marks_the_involvements_of_organizations_that_work_elsewhere_for_review_unless_kept()
     {
         var team = await NewPracticeAsync();

@@ -39,6 +39,9 @@ public enum InvolvementEndReason
 
     /// <summary>The referral or assignment behind it ended.</summary>
     SourceEnded = 5,
+
+    /// <summary>The consent that covered the organization expired and no other covers it.</summary>
+    ConsentExpired = 6,
 }
 
 /// <summary>Where an involvement comes from, so that the event that made it and the events that end it find it again.</summary>

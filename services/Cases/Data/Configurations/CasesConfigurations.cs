@@ -73,6 +73,9 @@ internal sealed class ConsentConfiguration : IEntityTypeConfiguration<Consent>
         // Every call checks the caller's consents for one service user: by service user, then grantee.
         builder.HasIndex(c => new { c.ServiceUserId, c.OrganizationId });
         builder.HasIndex(c => new { c.ServiceUserId, c.OrganizationKind });
+
+        // The expiry sweep looks for consents whose end time passed since its last round.
+        builder.HasIndex(c => c.EndAt);
     }
 }
 

@@ -200,6 +200,8 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndAt");
+
                     b.HasIndex("ServiceUserId", "OrganizationId");
 
                     b.HasIndex("ServiceUserId", "OrganizationKind");

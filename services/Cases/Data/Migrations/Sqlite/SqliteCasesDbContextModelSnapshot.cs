@@ -195,6 +195,8 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndAt");
+
                     b.HasIndex("ServiceUserId", "OrganizationId");
 
                     b.HasIndex("ServiceUserId", "OrganizationKind");
