@@ -145,9 +145,11 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
     public async Task A_stopped_spanner_stays_the_constant_contact_until_the_successor_arrives_whatever_the_order_of_the_events()
     {
         var (team, cooperative, inOrder, newestFirst) = await TwoServiceUsersOfOneTeamAsync();
+        var endFirst = (await RegisterAsync(team)).ServiceUser;
         var stop = Clock.Now.AddMinutes(-10);
         var (firstInOrder, stoppedInOrder) = SuccessionOf(inOrder.Id, cooperative.Id, SuccessionBasis.Backup, stop);
         var (firstNewestFirst, stoppedNewestFirst) = SuccessionOf(newestFirst.Id, cooperative.Id, SuccessionBasis.Backup, stop);
+        var (firstEndFirst, stoppedEndFirst) = SuccessionOf(endFirst.Id, cooperative.Id, SuccessionBasis.Backup, stop);
 
         // In order, every event twice. After the stop and the succession the stopped spanner is still there, needing a
         // handover: the successor's assignment has not arrived yet.
@@ -172,7 +174,15 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
             await PublishAsync(message);
         }
 
-        foreach (var user in new[] { inOrder.Id, newestFirst.Id })
+        // The end of the assignment first, then the succession, the stop and the successor's assignment, every one twice.
+        await PublishAsync(firstEndFirst);
+        foreach (var message in new[] { stoppedEndFirst[1], stoppedEndFirst[2], stoppedEndFirst[0], stoppedEndFirst[3] })
+        {
+            await PublishAsync(message);
+            await PublishAsync(message);
+        }
+
+        foreach (var user in new[] { inOrder.Id, newestFirst.Id, endFirst.Id })
         {
             var history = (await HistoryAsync(user, team.Call)).Where(i => i.BoundarySpannerId.Length > 0).ToList();
             var stopped = Assert.Single(history, i => i.BoundarySpannerId == $"stopped-{user}");
@@ -188,8 +198,10 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
                 (await TimelineAsync(user, team.Call, TimelineEntryKind.Spanner)).Order(StringComparer.Ordinal));
         }
 
-        // The coordinator was told of the stop while the successor was on the way; once it was there, there is nothing to tell.
+        // The coordinator was told of the stop, once, while the successor was on the way, whichever of the stop's events
+        // came first; once the successor was there, there is nothing to tell.
         Assert.Equal(["A boundary spanner stopped: constant contact needs a successor"], await TimelineAsync(inOrder.Id, team.Call, TimelineEntryKind.Alert));
+        Assert.Equal(["A boundary spanner stopped: constant contact needs a successor"], await TimelineAsync(endFirst.Id, team.Call, TimelineEntryKind.Alert));
         Assert.Empty(await TimelineAsync(newestFirst.Id, team.Call, TimelineEntryKind.Alert));
     }
 

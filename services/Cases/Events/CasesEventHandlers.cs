@@ -147,7 +147,7 @@ public sealed class SpannerInvolvementHandler(TimeProvider time)
         // which may arrive later: until then the spanner stays the contact the service user has.
         if (ended.Reason == Proto.AssignmentEndReason.SpannerStopped)
         {
-            involvement.SpannerStopped(at, now);
+            db.SpannerStopped(involvement, at, now);
             return;
         }
 
@@ -168,10 +168,7 @@ public sealed class SpannerInvolvementHandler(TimeProvider time)
         var at = stopped.StopTime?.ToInstant() ?? metadata.OccurredAt;
         foreach (var involvement in await db.Involvements.Where(i => i.SpannerId == stopped.SpannerId && i.EndAt == null).ToListAsync(cancellationToken))
         {
-            if (involvement.SpannerStopped(at, now))
-            {
-                db.Alert(involvement.ServiceUserId, $"A boundary spanner stopped: {TimelineWriter.Words(involvement.Role)} needs a successor", at, involvement.OrganizationId, involvement.NeedId);
-            }
+            db.SpannerStopped(involvement, at, now);
         }
     }
 
@@ -208,9 +205,9 @@ public sealed class SpannerInvolvementHandler(TimeProvider time)
             previous.End(InvolvementEndReason.HandedOver, successor.StartAt, now);
             db.CareTeamChanged(previous, joined: false, successor.StartAt);
         }
-        else
+        else if (previous is not null)
         {
-            previous?.SpannerStopped(at, now);
+            db.SpannerStopped(previous, at, now);
         }
 
         if (previous is not null)
@@ -225,6 +222,16 @@ public sealed class SpannerInvolvementHandler(TimeProvider time)
 /// <summary>The bookkeeping the event handlers share.</summary>
 internal static class EventSources
 {
+    // Whichever of a stop's events arrives first while the successor is not there yet (the stop, the end of the
+    // assignment, the succession) marks the involvement and tells the coordinator; the others find it marked.
+    public static void SpannerStopped(this CasesDbContext db, Involvement involvement, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (involvement.SpannerStopped(at, now))
+        {
+            db.Alert(involvement.ServiceUserId, $"A boundary spanner stopped: {TimelineWriter.Words(involvement.Role)} needs a successor", at, involvement.OrganizationId, involvement.NeedId);
+        }
+    }
+
     // Whether an event of the source is new (and then records it); see SourceState.
     public static async Task<bool> AcceptsAsync(this CasesDbContext db, string key, long version, bool ends, CancellationToken cancellationToken)
     {
