@@ -194,6 +194,7 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         {
             AssignmentId = $"{spanner}-{user.Id}", SpannerId = spanner, SpannerDisplayName = spanner, SpannerOrganizationId = cooperative.Id, ServiceUserId = user.Id,
             ConstantContact = constantContact, StartTime = Timestamp.FromDateTimeOffset(today.AddDays(-daysAgo)), Version = 1,
+            SpannerKind = constantContact ? SpannerKind.ExpertByExperience : SpannerKind.ChurchVolunteer,
         };
 
         // The newer spanner's assignment arrives first, and each twice: the order of arrival does not decide, the service does.
@@ -203,7 +204,9 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         }
 
         var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
-        Assert.Equal(("longer", $"longer-{user.Id}", today.AddDays(-30)), (view.ConstantContact.SpannerId, view.ConstantContact.AssignmentId, view.ConstantContact.StartTime.ToDateTimeOffset()));
+        Assert.Equal(
+            ("longer", $"longer-{user.Id}", SpannerKind.ExpertByExperience, today.AddDays(-30)),
+            (view.ConstantContact.SpannerId, view.ConstantContact.AssignmentId, view.ConstantContact.Kind, view.ConstantContact.StartTime.ToDateTimeOffset()));
         Assert.Equal(2, view.CareTeam.Count(e => e.Involvement.BoundarySpannerId.Length > 0));
 
         var ended = new SpannerAssignmentEnded
@@ -217,7 +220,7 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
 
         // Not flagged as the constant contact when it was assigned, the remaining spanner is it now.
         view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
-        Assert.Equal(("newer", today.AddDays(-2)), (view.ConstantContact.SpannerId, view.ConstantContact.StartTime.ToDateTimeOffset()));
+        Assert.Equal(("newer", SpannerKind.ChurchVolunteer, today.AddDays(-2)), (view.ConstantContact.SpannerId, view.ConstantContact.Kind, view.ConstantContact.StartTime.ToDateTimeOffset()));
         Assert.Equal(["newer"], view.CareTeam.Where(e => e.Involvement.BoundarySpannerId.Length > 0).Select(e => e.SpannerDisplayName));
     }
 

@@ -173,7 +173,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             Coordinator = coordinator is null ? null : Entry(coordinator),
             ConstantContact = constant is null ? null : new Proto.ConstantContact
             {
-                AssignmentId = constant.AssignmentId ?? "", SpannerId = constant.SpannerId ?? "", DisplayName = constant.SpannerName,
+                AssignmentId = constant.AssignmentId ?? "", SpannerId = constant.SpannerId ?? "", DisplayName = constant.SpannerName, Kind = (Proto.SpannerKind)constant.SpannerKind,
                 OrganizationId = constant.OrganizationId, StartTime = constant.StartAt.ToProtoTimestamp(),
             },
             CareTeam = { team.Select(Entry) },

@@ -58,7 +58,9 @@ public sealed record InvolvementSource(string? CaseId = null, string? ReferralId
 /// <param name="Role">The part played.</param>
 /// <param name="Description">What they do, in a line.</param>
 /// <param name="NeedId">The need it is for, if one.</param>
-public sealed record InvolvementSpec(string OrganizationId, string? MemberId, string? SpannerId, string SpannerName, InvolvementRole Role, string Description, string? NeedId);
+/// <param name="SpannerKind">The spanner's kind as the contract numbers it (the spanners service owns the kinds); 0 for a member.</param>
+public sealed record InvolvementSpec(
+    string OrganizationId, string? MemberId, string? SpannerId, string SpannerName, InvolvementRole Role, string Description, string? NeedId, int SpannerKind = 0);
 
 /// <summary>
 /// Who is doing what for a service user: the care team is the set of active involvements. Added by hand, or kept by the
@@ -84,6 +86,7 @@ public sealed class Involvement : VersionedEntity
         MemberId = spec.MemberId;
         SpannerId = spec.SpannerId;
         SpannerName = spec.SpannerName;
+        SpannerKind = spec.SpannerKind;
         Role = spec.Role;
         Description = spec.Description;
         NeedId = spec.NeedId;
@@ -109,6 +112,9 @@ public sealed class Involvement : VersionedEntity
 
     /// <summary>The spanner's display name.</summary>
     public string SpannerName { get; private init; } = "";
+
+    /// <summary>The spanner's kind as the contract numbers it; 0 for a member's involvement.</summary>
+    public int SpannerKind { get; private init; }
 
     /// <summary>The part played.</summary>
     public InvolvementRole Role { get; private init; }

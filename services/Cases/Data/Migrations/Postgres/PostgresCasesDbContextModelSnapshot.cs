@@ -432,6 +432,9 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)

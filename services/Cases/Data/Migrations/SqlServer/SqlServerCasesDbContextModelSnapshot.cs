@@ -432,6 +432,9 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("int");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -427,6 +427,9 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)
