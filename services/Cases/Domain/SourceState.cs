@@ -15,7 +15,8 @@ public sealed class SourceState
 
     /// <summary>
     /// "referral:&lt;id&gt;", "assignment:&lt;id&gt;", "spanner:&lt;id&gt;" (its stop), "succession:&lt;assignment id&gt;" (the
-    /// handover of a stopped spanner's assignment) or "need-risk:&lt;need id&gt;" (its pillar-to-post findings).
+    /// handover of a stopped spanner's assignment), "need-risk:&lt;need id&gt;" (its pillar-to-post findings) or
+    /// "consent-expiry" (how far the expiry sweep got, as UTC ticks in <see cref="Version"/>).
     /// </summary>
     public string Key { get; private init; } = "";
 
