@@ -30,6 +30,7 @@ public static class CasesModule
         builder.Services.AddGrpcEndpoint<NetworkViewEndpoint, CasesDbContext>(Name, Proto.NetworkViewService.Descriptor.FullName);
         builder.Services.Configure<CasesOptions>(builder.Configuration.GetSection(CasesOptions.Section));
         builder.Services.AddSingleton<BsnKeys>();
+        builder.Services.AddHostedService<ConsentExpirySweep>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());
         builder.Services.AddScoped<CoordinatorMembershipHandler>();
@@ -42,14 +43,13 @@ public static class CasesModule
         builder.Services.AddScoped<SpannerInvolvementHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, SpannerInvolvementHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssignmentEnded, SpannerInvolvementHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerStopped, SpannerInvolvementHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerSucceeded, SpannerInvolvementHandler>());
         builder.Services.AddScoped<MemberNamesHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.MemberChanged, MemberNamesHandler>());
         builder.Services.AddScoped<ReferralViewHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralRequested, ReferralViewHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralViewHandler>());
-        builder.Services.AddScoped<NetworkAlertsHandler>();
-        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostDetected, NetworkAlertsHandler>());
-        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, NetworkAlertsHandler>());
         return builder;
     }
 

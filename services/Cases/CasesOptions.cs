@@ -12,6 +12,12 @@ public sealed class CasesOptions
     /// <summary>How long an emergency access lasts.</summary>
     public TimeSpan EmergencyAccessDuration { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How often the involvements of organizations whose consent expired are ended (the consent itself stops granting
+    /// anything at its end time; this is how long its organization may still be listed in the care team after that).
+    /// </summary>
+    public TimeSpan ConsentExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How many recent events a network view shows when the caller does not say.</summary>
     public int RecentEvents { get; set; } = 20;
 

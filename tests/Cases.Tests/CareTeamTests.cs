@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ReferralNet.Cases.Tests;
@@ -106,6 +107,138 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
     }
 
     [SkippableFact]
+    public async Task Versioned_assignment_events_twice_and_newest_first_change_nothing_after_the_end()
+    {
+        var (team, cooperative, inOrder, newestFirst) = await TwoServiceUsersOfOneTeamAsync();
+        SpannerAssigned Assigned(string serviceUserId) => new()
+        {
+            AssignmentId = $"assignment-{serviceUserId}", SpannerId = "spanner-v", SpannerDisplayName = "Yasmina", SpannerOrganizationId = cooperative.Id,
+            ServiceUserId = serviceUserId, ConstantContact = true, StartTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = 1,
+        };
+        SpannerAssignmentEnded Ended(string serviceUserId) => new()
+        {
+            AssignmentId = $"assignment-{serviceUserId}", SpannerId = "spanner-v", ServiceUserId = serviceUserId, ConstantContact = true,
+            Reason = AssignmentEndReason.Completed, EndTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = 2,
+        };
+
+        foreach (var message in new IMessage[] { Assigned(inOrder.Id), Assigned(inOrder.Id), Ended(inOrder.Id), Ended(inOrder.Id), Assigned(inOrder.Id) })
+        {
+            await PublishAsync(message);
+        }
+
+        foreach (var message in new IMessage[] { Ended(newestFirst.Id), Ended(newestFirst.Id), Assigned(newestFirst.Id), Assigned(newestFirst.Id) })
+        {
+            await PublishAsync(message);
+        }
+
+        // In order: one involvement, ended once, on the timeline once each way; newest first: it never starts.
+        var history = await HistoryAsync(inOrder.Id, team.Call);
+        Assert.Equal([("spanner-v", false, InvolvementEndReason.SourceEnded)], history.Where(i => i.BoundarySpannerId.Length > 0).Select(i => (i.BoundarySpannerId, i.Active, i.EndReason)));
+        Assert.Equal(
+            ["A boundary spanner became the constant contact", "Left the care team: constant contact (source ended)"],
+            (await TimelineAsync(inOrder.Id, team.Call, TimelineEntryKind.Spanner)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(await HistoryAsync(newestFirst.Id, team.Call), i => i.BoundarySpannerId.Length > 0);
+        Assert.Empty(await TimelineAsync(newestFirst.Id, team.Call, TimelineEntryKind.Spanner));
+    }
+
+    [SkippableFact]
+    public async Task A_stopped_spanner_stays_the_constant_contact_until_the_successor_arrives_whatever_the_order_of_the_events()
+    {
+        var (team, cooperative, inOrder, newestFirst) = await TwoServiceUsersOfOneTeamAsync();
+        var endFirst = (await RegisterAsync(team)).ServiceUser;
+        var stop = Clock.Now.AddMinutes(-10);
+        var (firstInOrder, stoppedInOrder) = SuccessionOf(inOrder.Id, cooperative.Id, SuccessionBasis.Backup, stop);
+        var (firstNewestFirst, stoppedNewestFirst) = SuccessionOf(newestFirst.Id, cooperative.Id, SuccessionBasis.Backup, stop);
+        var (firstEndFirst, stoppedEndFirst) = SuccessionOf(endFirst.Id, cooperative.Id, SuccessionBasis.Backup, stop);
+
+        // In order, every event twice. After the stop and the succession the stopped spanner is still there, needing a
+        // handover: the successor's assignment has not arrived yet.
+        await PublishAsync(firstInOrder);
+        foreach (var message in stoppedInOrder.SkipLast(1))
+        {
+            await PublishAsync(message);
+            await PublishAsync(message);
+        }
+
+        var waiting = Assert.Single(await ActiveAsync(inOrder.Id, team.Call), i => i.BoundarySpannerId.Length > 0);
+        Assert.Equal(($"stopped-{inOrder.Id}", InvolvementRole.ConstantContact, true), (waiting.BoundarySpannerId, waiting.Role, waiting.HandoverNeeded));
+        Assert.Equal($"stopped-{inOrder.Id}", (await ViewAsync(inOrder.Id, team.Call)).ConstantContact.SpannerId);
+        await PublishAsync(stoppedInOrder[^1]);
+        await PublishAsync(stoppedInOrder[^1]);
+
+        // Newest first, every event twice, the stop last.
+        await PublishAsync(firstNewestFirst);
+        foreach (var message in Enumerable.Reverse(stoppedNewestFirst))
+        {
+            await PublishAsync(message);
+            await PublishAsync(message);
+        }
+
+        // The end of the assignment first, then the succession, the stop and the successor's assignment, every one twice.
+        await PublishAsync(firstEndFirst);
+        foreach (var message in new[] { stoppedEndFirst[1], stoppedEndFirst[2], stoppedEndFirst[0], stoppedEndFirst[3] })
+        {
+            await PublishAsync(message);
+            await PublishAsync(message);
+        }
+
+        foreach (var user in new[] { inOrder.Id, newestFirst.Id, endFirst.Id })
+        {
+            var history = (await HistoryAsync(user, team.Call)).Where(i => i.BoundarySpannerId.Length > 0).ToList();
+            var stopped = Assert.Single(history, i => i.BoundarySpannerId == $"stopped-{user}");
+            var successor = Assert.Single(history, i => i.BoundarySpannerId == $"backup-{user}");
+            Assert.Equal((false, InvolvementEndReason.HandedOver, false), (stopped.Active, stopped.EndReason, stopped.HandoverNeeded));
+            Assert.Equal((true, InvolvementRole.ConstantContact, stopped.Id, false), (successor.Active, successor.Role, successor.HandedOverFromInvolvementId, successor.HandoverNeeded));
+            Assert.Equal(successor.StartTime, stopped.EndTime);
+            var view = await ViewAsync(user, team.Call);
+            Assert.Equal(($"backup-{user}", $"new-{user}"), (view.ConstantContact.SpannerId, view.ConstantContact.AssignmentId));
+            Assert.Equal(
+                ["A boundary spanner became the constant contact", "A boundary spanner became the constant contact", "A successor takes over from a stopped boundary spanner (backup)",
+                    "Left the care team: constant contact (handed over)"],
+                (await TimelineAsync(user, team.Call, TimelineEntryKind.Spanner)).Order(StringComparer.Ordinal));
+        }
+
+        // The coordinator was told of the stop, once, while the successor was on the way, whichever of the stop's events
+        // came first; once the successor was there, there is nothing to tell.
+        Assert.Equal(["A boundary spanner stopped: constant contact needs a successor"], await TimelineAsync(inOrder.Id, team.Call, TimelineEntryKind.Alert));
+        Assert.Equal(["A boundary spanner stopped: constant contact needs a successor"], await TimelineAsync(endFirst.Id, team.Call, TimelineEntryKind.Alert));
+        Assert.Empty(await TimelineAsync(newestFirst.Id, team.Call, TimelineEntryKind.Alert));
+    }
+
+    [SkippableFact]
+    public async Task A_stopped_spanner_without_successor_leaves_and_the_coordinator_is_told_once()
+    {
+        var (team, cooperative, inOrder, newestFirst) = await TwoServiceUsersOfOneTeamAsync();
+        var (firstInOrder, stoppedInOrder) = SuccessionOf(inOrder.Id, cooperative.Id, SuccessionBasis.None, Clock.Now.AddMinutes(-10));
+        var (firstNewestFirst, stoppedNewestFirst) = SuccessionOf(newestFirst.Id, cooperative.Id, SuccessionBasis.None, Clock.Now.AddMinutes(-10));
+
+        await PublishAsync(firstInOrder);
+        foreach (var message in stoppedInOrder.Concat(stoppedInOrder))
+        {
+            await PublishAsync(message);
+        }
+
+        await PublishAsync(firstNewestFirst);
+        foreach (var message in Enumerable.Reverse(stoppedNewestFirst).Concat(Enumerable.Reverse(stoppedNewestFirst)))
+        {
+            await PublishAsync(message);
+        }
+
+        foreach (var user in new[] { inOrder.Id, newestFirst.Id })
+        {
+            var stopped = Assert.Single(await HistoryAsync(user, team.Call), i => i.BoundarySpannerId.Length > 0);
+            Assert.Equal((false, InvolvementEndReason.SourceEnded), (stopped.Active, stopped.EndReason));
+            Assert.Null((await ViewAsync(user, team.Call)).ConstantContact);
+            Assert.Contains(
+                "Nobody could take over from a stopped boundary spanner: the coordinator needs to find a new constant contact",
+                await TimelineAsync(user, team.Call, TimelineEntryKind.Alert));
+        }
+
+        Assert.Equal(2, (await TimelineAsync(inOrder.Id, team.Call, TimelineEntryKind.Alert)).Count);
+        Assert.Single(await TimelineAsync(newestFirst.Id, team.Call, TimelineEntryKind.Alert));
+    }
+
+    [SkippableFact]
     public async Task A_leaving_members_work_needs_a_handover_and_the_org_admin_hands_it_all_over()
     {
         var team = await NewPracticeAsync();
@@ -159,6 +292,44 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
 
         var history = (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = user.Id, IncludeEnded = true }, team.Call)).Involvements;
         Assert.Equal(InvolvementEndReason.ConsentRevoked, history.Single(i => i.Id == added.Id).EndReason);
+    }
+
+    [SkippableFact]
+    public async Task An_expired_consent_takes_its_organization_out_of_the_care_team_as_a_revocation_does()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var welfare = await NewPracticeAsync(OrganizationKind.Welfare);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var until = Timestamp.FromDateTimeOffset(Clock.Now.AddMinutes(10));
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.PhysicalHealth], until);
+        await GrantAsync(team, user.Id, welfare, ConsentPurpose.Care, [LifeDomain.Social], until);
+        await GrantAsync(team, user.Id, welfare, ConsentPurpose.Care, [LifeDomain.Social]);
+        var doctor = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.GeneralPractitioner },
+        }, gp.Call)).Involvement;
+        var supporter = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest
+        {
+            Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter },
+        }, welfare.Call)).Involvement;
+
+        // The sweep runs on the host's clock, in the background: the test waits for its round after the end time.
+        Clock.Advance(TimeSpan.FromMinutes(20));
+        var coordinator = Fixture.As(Standing(team.Professional));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        IReadOnlyList<Involvement> history;
+        while ((history = await HistoryAsync(user.Id, coordinator)).Single(i => i.Id == doctor.Id).Active && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        // The GP had only the expired consent; the welfare organization holds another one and stays.
+        Assert.Equal((false, InvolvementEndReason.ConsentExpired), (history.Single(i => i.Id == doctor.Id).Active, history.Single(i => i.Id == doctor.Id).EndReason));
+        Assert.True(history.Single(i => i.Id == supporter.Id).Active);
+        var timeline = await ViewAsync(user.Id, coordinator);
+        Assert.Equal(2, timeline.RecentEvents.Count(e => e.Kind == TimelineEntryKind.Consent && e.Summary == "Consent expired for care"));
+        Assert.Contains(timeline.RecentEvents, e => e.Summary == "Left the care team: general practitioner (consent expired)");
     }
 
     [SkippableFact]
@@ -245,6 +416,59 @@ public abstract class CareTeamTests(CasesFixture fixture) : CasesTest(fixture)
 
     private async Task<IReadOnlyList<Involvement>> ActiveAsync(string serviceUserId, CallOptions call) =>
         (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = serviceUserId }, call)).Involvements;
+
+    // A coordinating team with two service users, whose events one test sends in order and the other newest first, and a
+    // citizen cooperative hosting their spanners.
+    private async Task<(Practice Team, Practice Cooperative, ServiceUser InOrder, ServiceUser NewestFirst)> TwoServiceUsersOfOneTeamAsync()
+    {
+        var team = await NewPracticeAsync();
+        var cooperative = await NewPracticeAsync(OrganizationKind.CitizenCooperative);
+        return (team, cooperative, (await RegisterAsync(team)).ServiceUser, (await RegisterAsync(team)).ServiceUser);
+    }
+
+    private async Task<IReadOnlyList<Involvement>> HistoryAsync(string serviceUserId, CallOptions call) =>
+        (await CareTeam.ListInvolvementsAsync(new ListInvolvementsRequest { ServiceUserId = serviceUserId, IncludeEnded = true }, call)).Involvements;
+
+    private async Task<NetworkView> ViewAsync(string serviceUserId, CallOptions call) =>
+        (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = serviceUserId }, call)).View;
+
+    private async Task<IReadOnlyList<string>> TimelineAsync(string serviceUserId, CallOptions call, TimelineEntryKind kind) =>
+        [.. (await ViewAsync(serviceUserId, call)).RecentEvents.Where(e => e.Kind == kind).Select(e => e.Summary)];
+
+    // A spanner of the service user's own (so the users' events do not meet), the constant contact for a month, and the
+    // events of its stop as the spanners service publishes them, oldest first: the stop, the end of its assignment, the
+    // succession and (unless nobody fitted) the backup's assignment.
+    private static (SpannerAssigned First, IMessage[] Stopped) SuccessionOf(string serviceUserId, string organizationId, SuccessionBasis basis, DateTimeOffset stop)
+    {
+        var first = new SpannerAssigned
+        {
+            AssignmentId = $"old-{serviceUserId}", SpannerId = $"stopped-{serviceUserId}", SpannerDisplayName = "Yasmina", SpannerOrganizationId = organizationId,
+            ServiceUserId = serviceUserId, ConstantContact = true, StartTime = Timestamp.FromDateTimeOffset(stop.AddDays(-30)), Version = 1,
+        };
+        var succeeded = new SpannerSucceeded { ServiceUserId = serviceUserId, PreviousSpannerId = first.SpannerId, PreviousAssignmentId = first.AssignmentId, Basis = basis, Version = 2 };
+        List<IMessage> stopped =
+        [
+            new SpannerStopped { SpannerId = first.SpannerId, OrganizationId = organizationId, Reason = SpannerStopReason.Overburdened, StopTime = Timestamp.FromDateTimeOffset(stop), Version = 7 },
+            new SpannerAssignmentEnded
+            {
+                AssignmentId = first.AssignmentId, SpannerId = first.SpannerId, ServiceUserId = serviceUserId, ConstantContact = true,
+                Reason = AssignmentEndReason.SpannerStopped, EndTime = Timestamp.FromDateTimeOffset(stop), Version = 2,
+            },
+            succeeded,
+        ];
+        if (basis != SuccessionBasis.None)
+        {
+            succeeded.SuccessorSpannerId = $"backup-{serviceUserId}";
+            succeeded.NewAssignmentId = $"new-{serviceUserId}";
+            stopped.Add(new SpannerAssigned
+            {
+                AssignmentId = succeeded.NewAssignmentId, SpannerId = succeeded.SuccessorSpannerId, SpannerDisplayName = "Henk", SpannerOrganizationId = organizationId,
+                ServiceUserId = serviceUserId, ConstantContact = true, PreviousAssignmentId = first.AssignmentId, StartTime = Timestamp.FromDateTimeOffset(stop.AddMinutes(1)), Version = 1,
+            });
+        }
+
+        return (first, [.. stopped]);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

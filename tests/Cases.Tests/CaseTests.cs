@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 
@@ -205,6 +206,52 @@ public abstract class CaseTests(CasesFixture fixture) : CasesTest(fixture)
         var cleared = (await Cases.GetNeedAsync(new GetNeedRequest { Id = need.Id }, team.Call)).Need;
         Assert.False(cleared.AtRisk);
         Assert.Empty((await Cases.ListNeedsAsync(new ListNeedsRequest { ServiceUserId = user.Id, AtRiskOnly = true }, team.Call)).Needs);
+    }
+
+    [SkippableFact]
+    public async Task Versioned_pillar_to_post_findings_twice_and_out_of_order_keep_the_newest_and_tell_the_coordinator_once()
+    {
+        var team = await NewPracticeAsync();
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var inOrder = await RecordAsync(team, user.Id, LifeDomain.Housing, NeedSeverity.Urgent, "No utilities");
+        var newestFirst = await RecordAsync(team, user.Id, LifeDomain.Debt, NeedSeverity.High, "Arrears");
+        PillarToPostDetected Detected(Need need, long version, params PillarToPostReason[] reasons) => new()
+        {
+            NeedId = need.Id, ServiceUserId = user.Id, LifeDomain = need.LifeDomain, ChainId = $"chain-{need.Id}", Reasons = { reasons },
+            DetectTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = version,
+        };
+
+        // The clear's time is before the detections': versions order the findings, not the clocks of their producers.
+        PillarToPostCleared Cleared(Need need, long version) => new()
+        {
+            NeedId = need.Id, ServiceUserId = user.Id, ChainId = $"chain-{need.Id}", ClearTime = Timestamp.FromDateTimeOffset(Clock.Now.AddMinutes(-5)), Version = version,
+        };
+
+        IMessage[] Findings(Need need) =>
+            [Detected(need, 1, PillarToPostReason.RepeatedRejection), Detected(need, 2, PillarToPostReason.RepeatedRejection, PillarToPostReason.TooManyOrganizations), Cleared(need, 3)];
+        foreach (var message in Findings(inOrder).SelectMany(m => new[] { m, m }))
+        {
+            await PublishAsync(message);
+        }
+
+        foreach (var message in Enumerable.Reverse(Findings(newestFirst)).SelectMany(m => new[] { m, m }))
+        {
+            await PublishAsync(message);
+        }
+
+        Assert.All(await Task.WhenAll(new[] { inOrder, newestFirst }.Select(async n => (await Cases.GetNeedAsync(new GetNeedRequest { Id = n.Id }, team.Call)).Need)),
+            need => Assert.Equal((false, 0), (need.AtRisk, need.AtRiskReasons.Count)));
+        var alerts = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View.RecentEvents
+            .Where(e => e.Kind == TimelineEntryKind.Alert).ToList();
+        Assert.Equal(
+            ["Need at risk of pillar-to-post", "Need at risk of pillar-to-post", "Need no longer at risk of pillar-to-post"],
+            alerts.Where(e => e.NeedId == inOrder.Id).Select(e => e.Summary).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(alerts, e => e.NeedId == newestFirst.Id);
+
+        // A finding newer than the clear marks the need again, with its reasons.
+        await PublishAsync(Detected(inOrder, 4, PillarToPostReason.NoAcceptance));
+        var again = (await Cases.GetNeedAsync(new GetNeedRequest { Id = inOrder.Id }, team.Call)).Need;
+        Assert.Equal((true, PillarToPostReason.NoAcceptance), (again.AtRisk, again.AtRiskReasons.Single()));
     }
 
     [SkippableFact]

@@ -184,6 +184,47 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
     }
 
     [SkippableFact]
+    public async Task The_constant_contact_is_the_longest_serving_active_spanner_and_the_next_one_when_it_ends()
+    {
+        var team = await NewPracticeAsync();
+        var cooperative = await NewPracticeAsync(OrganizationKind.CitizenCooperative);
+        var user = (await RegisterAsync(team)).ServiceUser;
+        var today = DateTimeOffset.FromUnixTimeSeconds(Clock.Now.ToUnixTimeSeconds());
+        SpannerAssigned Assigned(string spanner, bool constantContact, int daysAgo) => new()
+        {
+            AssignmentId = $"{spanner}-{user.Id}", SpannerId = spanner, SpannerDisplayName = spanner, SpannerOrganizationId = cooperative.Id, ServiceUserId = user.Id,
+            ConstantContact = constantContact, StartTime = Timestamp.FromDateTimeOffset(today.AddDays(-daysAgo)), Version = 1,
+            SpannerKind = constantContact ? SpannerKind.ExpertByExperience : SpannerKind.ChurchVolunteer,
+        };
+
+        // The newer spanner's assignment arrives first, and each twice: the order of arrival does not decide, the service does.
+        foreach (var message in new[] { Assigned("newer", false, 2), Assigned("longer", true, 30), Assigned("newer", false, 2), Assigned("longer", true, 30) })
+        {
+            await PublishAsync(message);
+        }
+
+        var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+        Assert.Equal(
+            ("longer", $"longer-{user.Id}", SpannerKind.ExpertByExperience, today.AddDays(-30)),
+            (view.ConstantContact.SpannerId, view.ConstantContact.AssignmentId, view.ConstantContact.Kind, view.ConstantContact.StartTime.ToDateTimeOffset()));
+        Assert.Equal(2, view.CareTeam.Count(e => e.Involvement.BoundarySpannerId.Length > 0));
+
+        var ended = new SpannerAssignmentEnded
+        {
+            AssignmentId = $"longer-{user.Id}", SpannerId = "longer", ServiceUserId = user.Id, ConstantContact = true, Reason = AssignmentEndReason.ServiceUserRequest,
+            EndTime = Timestamp.FromDateTimeOffset(Clock.Now), Version = 2,
+        };
+        await PublishAsync(ended);
+        await PublishAsync(ended);
+        await PublishAsync(Assigned("longer", true, 30));
+
+        // Not flagged as the constant contact when it was assigned, the remaining spanner is it now.
+        view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, team.Call)).View;
+        Assert.Equal(("newer", SpannerKind.ChurchVolunteer, today.AddDays(-2)), (view.ConstantContact.SpannerId, view.ConstantContact.Kind, view.ConstantContact.StartTime.ToDateTimeOffset()));
+        Assert.Equal(["newer"], view.CareTeam.Where(e => e.Involvement.BoundarySpannerId.Length > 0).Select(e => e.SpannerDisplayName));
+    }
+
+    [SkippableFact]
     public async Task Accesses_by_object_id_are_in_the_access_log_with_their_consent_and_so_are_a_strangers_guesses()
     {
         var team = await NewPracticeAsync();

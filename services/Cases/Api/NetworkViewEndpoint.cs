@@ -162,8 +162,10 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var team = involvements.Where(i => Shows(i.NeedId)).OrderBy(i => i.Role).ThenBy(i => i.StartAt).ToList();
         var coordinator = openCase is null ? null : team.FirstOrDefault(i => i.Role == InvolvementRole.Coordinator && i.CaseId == openCase.Id);
 
-        // The constant contact is the longest-serving active spanner who is one.
-        var constant = team.Where(i => i.Role == InvolvementRole.ConstantContact).OrderBy(i => i.StartAt).FirstOrDefault();
+        // The constant contact is the longest-serving active boundary spanner (the definition), whatever part its
+        // assignment names: when that spanner ends, the next longest-serving one is, without anyone re-assigning it. A
+        // stopped spanner stays it until a successor's assignment arrives, so the service user is never left without one.
+        var constant = team.Where(i => i.SpannerId != null).OrderBy(i => i.StartAt).ThenBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault();
         var view = new Proto.NetworkView
         {
             ServiceUser = user.ToProto(await db.VisibleHouseholdAsync(user.Id, caller, now, cancellationToken)),
@@ -171,7 +173,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
             Coordinator = coordinator is null ? null : Entry(coordinator),
             ConstantContact = constant is null ? null : new Proto.ConstantContact
             {
-                AssignmentId = constant.AssignmentId ?? "", SpannerId = constant.SpannerId ?? "", DisplayName = constant.SpannerName,
+                AssignmentId = constant.AssignmentId ?? "", SpannerId = constant.SpannerId ?? "", DisplayName = constant.SpannerName, Kind = (Proto.SpannerKind)constant.SpannerKind,
                 OrganizationId = constant.OrganizationId, StartTime = constant.StartAt.ToProtoTimestamp(),
             },
             CareTeam = { team.Select(Entry) },

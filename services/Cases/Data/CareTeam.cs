@@ -38,9 +38,11 @@ public static class CareTeam
 
     /// <summary>
     /// Ends the active involvements with the service user of every organization no consent covers any more (after a
-    /// revocation: of that organization, or of every organization of the kind it was given to).
+    /// revocation or an expiry, <paramref name="reason"/>: of that organization, or of every organization of the kind it
+    /// was given to).
     /// </summary>
-    public static async Task EndUncoveredAsync(this CasesDbContext db, string serviceUserId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task EndUncoveredAsync(
+        this CasesDbContext db, string serviceUserId, DateTimeOffset now, CancellationToken cancellationToken, InvolvementEndReason reason = InvolvementEndReason.ConsentRevoked)
     {
         var active = await db.Involvements.Where(i => i.ServiceUserId == serviceUserId && i.SpannerId == null)
             .Where(Involvement.ActiveAt(now)).ToListAsync(cancellationToken);
@@ -51,7 +53,7 @@ public static class CareTeam
             {
                 foreach (var involvement in active.Where(i => i.OrganizationId == organization))
                 {
-                    involvement.End(InvolvementEndReason.ConsentRevoked, now, now);
+                    involvement.End(reason, now, now);
                     db.CareTeamChanged(involvement, joined: false, now);
                 }
             }

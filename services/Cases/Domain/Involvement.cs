@@ -39,6 +39,9 @@ public enum InvolvementEndReason
 
     /// <summary>The referral or assignment behind it ended.</summary>
     SourceEnded = 5,
+
+    /// <summary>The consent that covered the organization expired and no other covers it.</summary>
+    ConsentExpired = 6,
 }
 
 /// <summary>Where an involvement comes from, so that the event that made it and the events that end it find it again.</summary>
@@ -55,7 +58,9 @@ public sealed record InvolvementSource(string? CaseId = null, string? ReferralId
 /// <param name="Role">The part played.</param>
 /// <param name="Description">What they do, in a line.</param>
 /// <param name="NeedId">The need it is for, if one.</param>
-public sealed record InvolvementSpec(string OrganizationId, string? MemberId, string? SpannerId, string SpannerName, InvolvementRole Role, string Description, string? NeedId);
+/// <param name="SpannerKind">The spanner's kind as the contract numbers it (the spanners service owns the kinds); 0 for a member.</param>
+public sealed record InvolvementSpec(
+    string OrganizationId, string? MemberId, string? SpannerId, string SpannerName, InvolvementRole Role, string Description, string? NeedId, int SpannerKind = 0);
 
 /// <summary>
 /// Who is doing what for a service user: the care team is the set of active involvements. Added by hand, or kept by the
@@ -81,6 +86,7 @@ public sealed class Involvement : VersionedEntity
         MemberId = spec.MemberId;
         SpannerId = spec.SpannerId;
         SpannerName = spec.SpannerName;
+        SpannerKind = spec.SpannerKind;
         Role = spec.Role;
         Description = spec.Description;
         NeedId = spec.NeedId;
@@ -106,6 +112,9 @@ public sealed class Involvement : VersionedEntity
 
     /// <summary>The spanner's display name.</summary>
     public string SpannerName { get; private init; } = "";
+
+    /// <summary>The spanner's kind as the contract numbers it; 0 for a member's involvement.</summary>
+    public int SpannerKind { get; private init; }
 
     /// <summary>The part played.</summary>
     public InvolvementRole Role { get; private init; }
@@ -146,14 +155,36 @@ public sealed class Involvement : VersionedEntity
     /// <summary>The version of the membership <see cref="MemberEndsAt"/> comes from.</summary>
     public long MemberVersion { get; private set; }
 
+    /// <summary>
+    /// When its boundary spanner stopped, while the successor's assignment has not arrived: it stays in the care team
+    /// until then, so the service user is never left without a constant contact.
+    /// </summary>
+    public DateTimeOffset? SpannerStoppedAt { get; private set; }
+
     /// <summary>Why it waits for its organization to confirm or end it, while it does.</summary>
     public string? ReviewReason { get; private set; }
 
     /// <summary>Whether it is part of the care team at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => StartAt <= now && (EndAt is null || EndAt > now);
 
-    /// <summary>Whether its member has left by <paramref name="now"/> while it goes on.</summary>
-    public bool HandoverNeededAt(DateTimeOffset now) => IsActiveAt(now) && MemberEndsAt <= now;
+    /// <summary>Whether its member has left, or its spanner stopped, by <paramref name="now"/> while it goes on.</summary>
+    public bool HandoverNeededAt(DateTimeOffset now) => IsActiveAt(now) && (MemberEndsAt <= now || SpannerStoppedAt <= now);
+
+    /// <summary>
+    /// Records that its boundary spanner stopped at <paramref name="at"/>: it needs a successor and goes on until one takes
+    /// over (or the spanners service finds none). Returns whether this was news.
+    /// </summary>
+    public bool SpannerStopped(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (SpannerId is null || EndAt is not null || SpannerStoppedAt is not null)
+        {
+            return false;
+        }
+
+        SpannerStoppedAt = at;
+        Touch(now);
+        return true;
+    }
 
     /// <summary>Ends it at <paramref name="at"/> for <paramref name="reason"/>.</summary>
     public void End(InvolvementEndReason reason, DateTimeOffset at, DateTimeOffset now)

@@ -185,20 +185,25 @@ public sealed class Need : VersionedEntity
 
     /// <summary>
     /// Records the referrals service's finding at <paramref name="at"/>: at risk with <paramref name="reasons"/>, or no
-    /// longer at risk (no reasons). A finding older than the one applied changes nothing, so late events cannot undo it.
+    /// longer at risk (no reasons). Unless <paramref name="ordered"/> (the caller found it newer by its version, which
+    /// outranks the clocks), a finding older than the one applied changes nothing, so late events cannot undo it.
+    /// Returns whether what the need shows changed.
     /// </summary>
-    public void RiskFound(IReadOnlyCollection<PillarToPostReason> reasons, DateTimeOffset at, DateTimeOffset now)
+    public bool RiskFound(IReadOnlyCollection<PillarToPostReason> reasons, DateTimeOffset at, DateTimeOffset now, bool ordered = false)
     {
-        if (at < (RiskFoundAt ?? DateTimeOffset.MinValue))
+        if (!ordered && at < (RiskFoundAt ?? DateTimeOffset.MinValue))
         {
-            return;
+            return false;
         }
 
+        PillarToPostReason[] sorted = [.. reasons.Distinct().Order()];
+        var changed = AtRisk != sorted.Length > 0 || !AtRiskReasons.SequenceEqual(sorted);
         RiskFoundAt = at;
-        AtRisk = reasons.Count > 0;
-        AtRiskReasons = [.. reasons.Distinct().Order()];
+        AtRisk = sorted.Length > 0;
+        AtRiskReasons = sorted;
         AtRiskAt = AtRisk ? AtRiskAt ?? at : null;
         Touch(now);
+        return changed;
     }
 
     /// <summary>When the latest risk finding applied was made.</summary>

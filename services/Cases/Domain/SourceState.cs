@@ -13,7 +13,11 @@ public sealed class SourceState
     /// <summary>The state of a source none of whose events was applied yet.</summary>
     public SourceState(string key) => Key = key;
 
-    /// <summary>"referral:&lt;id&gt;" or "assignment:&lt;id&gt;".</summary>
+    /// <summary>
+    /// "referral:&lt;id&gt;", "assignment:&lt;id&gt;", "spanner:&lt;id&gt;" (its stop), "succession:&lt;assignment id&gt;" (the
+    /// handover of a stopped spanner's assignment), "need-risk:&lt;need id&gt;" (its pillar-to-post findings) or
+    /// "consent-expiry" (how far the expiry sweep got, as UTC ticks in <see cref="Version"/>).
+    /// </summary>
     public string Key { get; private init; } = "";
 
     /// <summary>The newest version applied (0 when the source has no versions).</summary>

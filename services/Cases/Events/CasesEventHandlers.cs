@@ -82,47 +82,140 @@ public sealed class ReferralInvolvementHandler(TimeProvider time) : IIntegration
     }
 }
 
-/// <summary>Keeps boundary spanners in the care team from the spanners service's assignments.</summary>
+/// <summary>
+/// Keeps boundary spanners in the care team from the spanners service's assignments, and their succession when a spanner
+/// stops: the stopped spanner's involvement stays (needing a handover) until its successor's assignment arrives, so the
+/// service user is never left without a constant contact while one is on the way. Each change goes on the timeline once.
+/// </summary>
 public sealed class SpannerInvolvementHandler(TimeProvider time)
-    : IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssigned>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssignmentEnded>
+    : IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssigned>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssignmentEnded>,
+        IIntegrationEventHandler<CasesDbContext, Proto.SpannerStopped>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerSucceeded>
 {
     /// <inheritdoc />
     public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssigned assigned, EventMetadata metadata, CancellationToken cancellationToken)
     {
-        if (!await db.AcceptsAsync($"assignment:{assigned.AssignmentId}", 0, ends: false, cancellationToken)
+        // The involvement check covers producers without versions (0), whose repeats the source state cannot tell apart.
+        if (!await db.AcceptsAsync($"assignment:{assigned.AssignmentId}", assigned.Version, ends: false, cancellationToken)
             || await db.Involvements.AnyAsync(i => i.AssignmentId == assigned.AssignmentId, cancellationToken))
         {
             return;
         }
 
         var now = time.GetUtcNow();
+        var at = assigned.StartTime?.ToInstant() ?? metadata.OccurredAt;
         var previous = assigned.PreviousAssignmentId.Length > 0
             ? await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == assigned.PreviousAssignmentId, cancellationToken)
             : null;
-        db.Involvements.Add(new Involvement(
+        var involvement = new Involvement(
             await db.LiveIdOfAsync(assigned.ServiceUserId, cancellationToken),
             new InvolvementSpec(
                 assigned.SpannerOrganizationId, null, assigned.SpannerId, assigned.SpannerDisplayName,
                 assigned.ConstantContact ? InvolvementRole.ConstantContact : InvolvementRole.Supporter,
                 assigned.ConstantContact ? "Constant contact" : "Supports with a need",
-                assigned.NeedId.Length > 0 ? assigned.NeedId : null),
+                assigned.NeedId.Length > 0 ? assigned.NeedId : null,
+                (int)assigned.SpannerKind),
             new InvolvementSource(AssignmentId: assigned.AssignmentId),
-            assigned.StartTime?.ToInstant() ?? metadata.OccurredAt,
+            at,
             now,
-            previous));
+            previous);
+        db.Involvements.Add(involvement);
+        db.Timeline.Add(new TimelineEntry(
+            involvement.ServiceUserId, at, TimelineKind.Spanner,
+            assigned.ConstantContact ? "A boundary spanner became the constant contact" : "A boundary spanner started helping", assigned.SpannerOrganizationId,
+            involvement.NeedId));
+
+        // The successor is there: only now does the stopped spanner's part end, so there is no gap between the two.
+        if (previous is { EndAt: null })
+        {
+            previous.End(InvolvementEndReason.HandedOver, at, now);
+            db.CareTeamChanged(previous, joined: false, at);
+        }
     }
 
     /// <inheritdoc />
     public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssignmentEnded ended, EventMetadata metadata, CancellationToken cancellationToken)
     {
-        if (!await db.AcceptsAsync($"assignment:{ended.AssignmentId}", 0, ends: true, cancellationToken))
+        if (!await db.AcceptsAsync($"assignment:{ended.AssignmentId}", ended.Version, ends: true, cancellationToken)
+            || await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == ended.AssignmentId && i.EndAt == null, cancellationToken) is not { } involvement)
         {
             return;
         }
 
-        if (await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == ended.AssignmentId && i.EndAt == null, cancellationToken) is { } involvement)
+        var now = time.GetUtcNow();
+        var at = ended.EndTime?.ToInstant() ?? metadata.OccurredAt;
+
+        // A stopped spanner's assignment ends with its succession (SpannerSucceeded, the successor's SpannerAssigned),
+        // which may arrive later: until then the spanner stays the contact the service user has.
+        if (ended.Reason == Proto.AssignmentEndReason.SpannerStopped)
         {
-            involvement.End(InvolvementEndReason.SourceEnded, ended.EndTime?.ToInstant() ?? metadata.OccurredAt, time.GetUtcNow());
+            db.SpannerStopped(involvement, at, now);
+            return;
+        }
+
+        involvement.End(InvolvementEndReason.SourceEnded, at, now);
+        db.CareTeamChanged(involvement, joined: false, at);
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannerStopped stopped, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"spanner:{stopped.SpannerId}", stopped.Version, ends: true, cancellationToken))
+        {
+            return;
+        }
+
+        // Nothing ends here: one SpannerSucceeded follows per assignment. The coordinators are told on the timeline.
+        var now = time.GetUtcNow();
+        var at = stopped.StopTime?.ToInstant() ?? metadata.OccurredAt;
+        foreach (var involvement in await db.Involvements.Where(i => i.SpannerId == stopped.SpannerId && i.EndAt == null).ToListAsync(cancellationToken))
+        {
+            db.SpannerStopped(involvement, at, now);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannerSucceeded succeeded, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"succession:{succeeded.PreviousAssignmentId}", succeeded.Version, ends: true, cancellationToken))
+        {
+            return;
+        }
+
+        // The stopped spanner's assignment is over whatever else arrives late: its start never makes it active again.
+        await db.AcceptsAsync($"assignment:{succeeded.PreviousAssignmentId}", 0, ends: true, cancellationToken);
+        var now = time.GetUtcNow();
+        var previous = await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == succeeded.PreviousAssignmentId, cancellationToken);
+        var at = previous?.SpannerStoppedAt ?? metadata.OccurredAt;
+        if (succeeded.Basis == Proto.SuccessionBasis.None || succeeded.NewAssignmentId.Length == 0)
+        {
+            if (previous is { EndAt: null })
+            {
+                previous.End(InvolvementEndReason.SourceEnded, at, now);
+                db.CareTeamChanged(previous, joined: false, at);
+                db.Alert(previous.ServiceUserId, $"Nobody could take over from a stopped boundary spanner: the coordinator needs to find a new {TimelineWriter.Words(previous.Role)}",
+                    at, previous.OrganizationId, previous.NeedId);
+            }
+
+            return;
+        }
+
+        // The successor's SpannerAssigned ends the stopped spanner's part when it arrives; when it came first, this does.
+        var successor = await db.Involvements.FirstOrDefaultAsync(i => i.AssignmentId == succeeded.NewAssignmentId, cancellationToken);
+        if (previous is { EndAt: null } && successor is not null)
+        {
+            previous.End(InvolvementEndReason.HandedOver, successor.StartAt, now);
+            db.CareTeamChanged(previous, joined: false, successor.StartAt);
+        }
+        else if (previous is not null)
+        {
+            db.SpannerStopped(previous, at, now);
+        }
+
+        if (previous is not null)
+        {
+            db.Timeline.Add(new TimelineEntry(
+                previous.ServiceUserId, at, TimelineKind.Spanner, $"A successor takes over from a stopped boundary spanner ({TimelineWriter.Words(succeeded.Basis)})",
+                previous.OrganizationId, previous.NeedId));
         }
     }
 }
@@ -130,6 +223,16 @@ public sealed class SpannerInvolvementHandler(TimeProvider time)
 /// <summary>The bookkeeping the event handlers share.</summary>
 internal static class EventSources
 {
+    // Whichever of a stop's events arrives first while the successor is not there yet (the stop, the end of the
+    // assignment, the succession) marks the involvement and tells the coordinator; the others find it marked.
+    public static void SpannerStopped(this CasesDbContext db, Involvement involvement, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (involvement.SpannerStopped(at, now))
+        {
+            db.Alert(involvement.ServiceUserId, $"A boundary spanner stopped: {TimelineWriter.Words(involvement.Role)} needs a successor", at, involvement.OrganizationId, involvement.NeedId);
+        }
+    }
+
     // Whether an event of the source is new (and then records it); see SourceState.
     public static async Task<bool> AcceptsAsync(this CasesDbContext db, string key, long version, bool ends, CancellationToken cancellationToken)
     {
@@ -148,23 +251,31 @@ internal static class EventSources
         await db.ServiceUsers.Where(s => s.Id == serviceUserId).Select(s => s.MergedIntoId ?? s.Id).FirstOrDefaultAsync(cancellationToken) ?? serviceUserId;
 }
 
-/// <summary>Marks needs at risk of pillar-to-post, and clears them, as the referrals service finds.</summary>
+/// <summary>
+/// Marks needs at risk of pillar-to-post, and clears them, as the referrals service finds; the coordinator is told on the
+/// timeline when a need becomes at risk (or its reasons change) and when the risk clears, once per finding.
+/// </summary>
 public sealed class PillarToPostHandler(TimeProvider time)
     : IIntegrationEventHandler<CasesDbContext, Proto.PillarToPostDetected>, IIntegrationEventHandler<CasesDbContext, Proto.PillarToPostCleared>
 {
     /// <inheritdoc />
     public Task HandleAsync(CasesDbContext db, Proto.PillarToPostDetected integrationEvent, EventMetadata metadata, CancellationToken cancellationToken) =>
-        ApplyAsync(db, integrationEvent.NeedId, [.. integrationEvent.Reasons.Select(r => (PillarToPostReason)r)], integrationEvent.DetectTime?.ToInstant() ?? metadata.OccurredAt, cancellationToken);
+        ApplyAsync(db, integrationEvent.NeedId, integrationEvent.Version, [.. integrationEvent.Reasons.Select(r => (PillarToPostReason)r)], integrationEvent.DetectTime?.ToInstant() ?? metadata.OccurredAt, cancellationToken);
 
     /// <inheritdoc />
     public Task HandleAsync(CasesDbContext db, Proto.PillarToPostCleared integrationEvent, EventMetadata metadata, CancellationToken cancellationToken) =>
-        ApplyAsync(db, integrationEvent.NeedId, [], integrationEvent.ClearTime?.ToInstant() ?? metadata.OccurredAt, cancellationToken);
+        ApplyAsync(db, integrationEvent.NeedId, integrationEvent.Version, [], integrationEvent.ClearTime?.ToInstant() ?? metadata.OccurredAt, cancellationToken);
 
-    private async Task ApplyAsync(CasesDbContext db, string needId, IReadOnlyCollection<PillarToPostReason> reasons, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task ApplyAsync(CasesDbContext db, string needId, long version, IReadOnlyCollection<PillarToPostReason> reasons, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (await db.Needs.SingleOrDefaultAsync(n => n.Id == needId, cancellationToken) is { } need)
+        // A versioned finding is ordered by its version; one without (0) by its time, as the need keeps it.
+        if (!await db.AcceptsAsync($"need-risk:{needId}", version, ends: false, cancellationToken)
+            || await db.Needs.SingleOrDefaultAsync(n => n.Id == needId, cancellationToken) is not { } need
+            || !need.RiskFound(reasons, at, time.GetUtcNow(), ordered: version > 0))
         {
-            need.RiskFound(reasons, at, time.GetUtcNow());
+            return;
         }
+
+        db.Alert(need.ServiceUserId, need.AtRisk ? "Need at risk of pillar-to-post" : "Need no longer at risk of pillar-to-post", at, needId: need.Id, domain: need.LifeDomain);
     }
 }

@@ -81,20 +81,3 @@ public sealed class ReferralViewHandler
         }
     }
 }
-
-/// <summary>Writes the referrals and spanners services' findings into the timeline.</summary>
-public sealed class NetworkAlertsHandler(TimeProvider time)
-    : IIntegrationEventHandler<CasesDbContext, Proto.PillarToPostDetected>, IIntegrationEventHandler<CasesDbContext, Proto.SpannerAssigned>
-{
-    /// <inheritdoc />
-    public async Task HandleAsync(CasesDbContext db, Proto.PillarToPostDetected detected, EventMetadata metadata, CancellationToken cancellationToken) =>
-        db.Alert(await db.LiveIdOfAsync(detected.ServiceUserId, cancellationToken), "Need at risk of pillar-to-post", detected.DetectTime?.ToInstant() ?? time.GetUtcNow(),
-            needId: detected.NeedId, domain: (LifeDomain)detected.LifeDomain);
-
-    /// <inheritdoc />
-    public async Task HandleAsync(CasesDbContext db, Proto.SpannerAssigned assigned, EventMetadata metadata, CancellationToken cancellationToken) =>
-        db.Timeline.Add(new TimelineEntry(
-            await db.LiveIdOfAsync(assigned.ServiceUserId, cancellationToken), assigned.StartTime?.ToInstant() ?? metadata.OccurredAt, TimelineKind.Spanner,
-            assigned.ConstantContact ? "A boundary spanner became the constant contact" : "A boundary spanner started helping", assigned.SpannerOrganizationId,
-            assigned.NeedId.Length > 0 ? assigned.NeedId : null));
-}

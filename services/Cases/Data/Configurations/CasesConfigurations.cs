@@ -73,6 +73,9 @@ internal sealed class ConsentConfiguration : IEntityTypeConfiguration<Consent>
         // Every call checks the caller's consents for one service user: by service user, then grantee.
         builder.HasIndex(c => new { c.ServiceUserId, c.OrganizationId });
         builder.HasIndex(c => new { c.ServiceUserId, c.OrganizationKind });
+
+        // The expiry sweep looks for consents whose end time passed since its last round.
+        builder.HasIndex(c => c.EndAt);
     }
 }
 
@@ -186,6 +189,7 @@ internal sealed class InvolvementConfiguration : IEntityTypeConfiguration<Involv
         builder.Ignore(i => i.ETag);
         builder.HasIndex(i => new { i.ServiceUserId, i.EndAt });
         builder.HasIndex(i => new { i.MemberId, i.EndAt });
+        builder.HasIndex(i => new { i.SpannerId, i.EndAt });
         builder.HasIndex(i => i.ReferralId);
         builder.HasIndex(i => i.AssignmentId);
         builder.HasIndex(i => i.CaseId);

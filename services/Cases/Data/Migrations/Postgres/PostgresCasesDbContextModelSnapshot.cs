@@ -200,6 +200,8 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndAt");
+
                     b.HasIndex("ServiceUserId", "OrganizationId");
 
                     b.HasIndex("ServiceUserId", "OrganizationKind");
@@ -430,10 +432,16 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("SpannerStoppedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("StartAt")
                         .HasColumnType("timestamp with time zone");
@@ -456,6 +464,8 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });

@@ -200,6 +200,8 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndAt");
+
                     b.HasIndex("ServiceUserId", "OrganizationId");
 
                     b.HasIndex("ServiceUserId", "OrganizationKind");
@@ -430,10 +432,16 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("int");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("SpannerStoppedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset>("StartAt")
                         .HasColumnType("datetimeoffset");
@@ -456,6 +464,8 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });

@@ -195,6 +195,8 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("EndAt");
+
                     b.HasIndex("ServiceUserId", "OrganizationId");
 
                     b.HasIndex("ServiceUserId", "OrganizationKind");
@@ -425,10 +427,16 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("SpannerKind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SpannerName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SpannerStoppedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("StartAt")
                         .HasColumnType("INTEGER");
@@ -451,6 +459,8 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
                     b.HasIndex("MemberId", "EndAt");
 
                     b.HasIndex("ServiceUserId", "EndAt");
+
+                    b.HasIndex("SpannerId", "EndAt");
 
                     b.ToTable("involvements", (string)null);
                 });
