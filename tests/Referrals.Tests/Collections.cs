@@ -3,7 +3,14 @@ using ReferralNet.Platform.Persistence;
 namespace ReferralNet.Referrals.Tests;
 
 /// <summary>The referrals tests' host (every service, the consent check over loopback gRPC), with a clock the tests move.</summary>
-public abstract class ReferralsFixture(DatabaseProvider provider) : NetworkFixture(provider);
+public abstract class ReferralsFixture(DatabaseProvider provider) : NetworkFixture(provider)
+{
+    /// <summary>How long the inbox history is kept here: hours, not the default week, so a test moves the clock past it cheaply.</summary>
+    public static readonly TimeSpan InboxRetention = TimeSpan.FromHours(2);
+
+    /// <inheritdoc />
+    protected override IEnumerable<KeyValuePair<string, string?>> Configuration => [new("ReferralNet:Referrals:InboxRetention", InboxRetention.ToString())];
+}
 
 /// <summary>The host on SQLite.</summary>
 public sealed class ReferralsSqliteFixture() : ReferralsFixture(DatabaseProvider.Sqlite);
@@ -18,7 +25,7 @@ public sealed class ReferralsPostgresFixture() : ReferralsFixture(DatabaseProvid
 public sealed class UnreachableCasesFixture() : ReferralsFixture(DatabaseProvider.Sqlite)
 {
     /// <inheritdoc />
-    protected override IEnumerable<KeyValuePair<string, string?>> Configuration => [new(ReferralsModule.CasesPeerKey, "http://127.0.0.1:9")];
+    protected override IEnumerable<KeyValuePair<string, string?>> Configuration => [.. base.Configuration, new(ReferralsModule.CasesPeerKey, "http://127.0.0.1:9")];
 }
 
 /// <summary>One host on SQLite for every test class of this collection.</summary>

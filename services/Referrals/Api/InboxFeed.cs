@@ -185,6 +185,7 @@ public sealed class InboxSubscription : IDisposable
 {
     private readonly Channel<InboxItem> _items;
     private readonly Action<InboxSubscription> _close;
+    private readonly CancellationTokenSource _overflow = new();
 
     /// <summary>A subscription of <paramref name="organizationId"/> that holds at most <paramref name="capacity"/> unsent changes.</summary>
     public InboxSubscription(string organizationId, long from, int capacity, Action<InboxSubscription> close)
@@ -204,6 +205,9 @@ public sealed class InboxSubscription : IDisposable
     /// <summary>True when the stream did not read fast enough and the buffer filled: it must end and resume.</summary>
     public bool Overflowed { get; private set; }
 
+    /// <summary>Cancelled when the buffer overflows, so that a write blocked on a client that does not read ends too.</summary>
+    public CancellationToken OverflowToken => _overflow.Token;
+
     /// <summary>The changes, in feed order; completes when the buffer overflowed.</summary>
     public ChannelReader<InboxItem> Items => _items.Reader;
 
@@ -215,6 +219,7 @@ public sealed class InboxSubscription : IDisposable
             Overflowed = true;
             _items.Writer.TryComplete();
             _close(this);
+            _overflow.Cancel();
         }
     }
 
@@ -223,5 +228,6 @@ public sealed class InboxSubscription : IDisposable
     {
         _items.Writer.TryComplete();
         _close(this);
+        _overflow.Dispose();
     }
 }

@@ -28,16 +28,34 @@ public sealed partial class ReferralsEndpoint
         var services = request.ServiceIds.ToHashSet(StringComparer.Ordinal);
         var settings = options.Value;
 
-        await recheck.RunAsync(context, async listening =>
+        await recheck.RunAsync(context, async listeningToCaller =>
         {
-            using var subscription = await feed.SubscribeAsync(organization, listening);
+            using var subscription = await feed.SubscribeAsync(organization, listeningToCaller);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(listeningToCaller, subscription.OverflowToken);
+
+            // A write cut short resets the HTTP/2 stream, so the refusal of a caller whose rights ended (which ends the
+            // waits) must not cancel one: writes end only when the client goes or the stream overflowed.
+            using var writing = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, subscription.OverflowToken);
+            try
+            {
+                await StreamInboxAsync(subscription, both.Token, writing.Token);
+            }
+            catch (OperationCanceledException) when (subscription.Overflowed)
+            {
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, "The stream fell too far behind the inbox's changes; open it again with the last resume_token."));
+            }
+        });
+
+        async Task StreamInboxAsync(InboxSubscription subscription, CancellationToken listening, CancellationToken writing)
+        {
             var sent = subscription.From;
             string Token(long position) => pageTokens.Encode(new PageCursor([position.ToString(CultureInfo.InvariantCulture)]), tokenQuery);
 
             async Task SendAsync(Proto.WatchIncomingReferralsResponse message, long position)
             {
                 message.ResumeToken = Token(position);
-                await responseStream.WriteAsync(message, listening);
+                listening.ThrowIfCancellationRequested();
+                await responseStream.WriteAsync(message, writing);
             }
 
             async Task MarkAsync(Proto.InboxMessageKind kind)
@@ -99,7 +117,7 @@ public sealed partial class ReferralsEndpoint
 
                 if (!await waiting)
                 {
-                    throw new RpcException(new Status(StatusCode.ResourceExhausted, "The stream fell too far behind the inbox's changes; open it again with the last resume_token."));
+                    throw new OperationCanceledException(subscription.OverflowToken);
                 }
 
                 while (subscription.Items.TryRead(out var item))
@@ -114,7 +132,7 @@ public sealed partial class ReferralsEndpoint
 
                 waiting = subscription.Items.WaitToReadAsync(listening).AsTask();
             }
-        });
+        }
     }
 
     private static bool Wanted(InboxItem item, HashSet<string> services) =>

@@ -372,7 +372,8 @@ public sealed partial class ReferralsEndpoint(
             return open;
         }
 
-        var chain = new Chain(needId, need.ServiceUserId, (LifeDomain)need.LifeDomain, coordination, sender, now);
+        var riskVersion = await db.Chains.Where(c => c.NeedId == needId).MaxAsync(c => (long?)c.RiskVersion, cancellationToken) ?? 0;
+        var chain = new Chain(needId, need.ServiceUserId, (LifeDomain)need.LifeDomain, coordination, sender, riskVersion, now);
         db.Chains.Add(chain);
         return chain;
     }

@@ -38,10 +38,14 @@ public sealed class Chain : VersionedEntity
     {
     }
 
-    /// <summary>A chain started at <paramref name="now"/> by <paramref name="sender"/> for a need.</summary>
-    public Chain(string needId, string serviceUserId, LifeDomain lifeDomain, Coordination coordination, StepActor sender, DateTimeOffset now)
+    /// <summary>
+    /// A chain started at <paramref name="now"/> by <paramref name="sender"/> for a need whose earlier chains took its
+    /// risk to <paramref name="riskVersion"/>.
+    /// </summary>
+    public Chain(string needId, string serviceUserId, LifeDomain lifeDomain, Coordination coordination, StepActor sender, long riskVersion, DateTimeOffset now)
         : base(now)
     {
+        RiskVersion = riskVersion;
         NeedId = needId;
         OpenNeedId = needId;
         ServiceUserId = serviceUserId;
@@ -90,6 +94,12 @@ public sealed class Chain : VersionedEntity
 
     /// <summary>The rules the chain breaks now.</summary>
     public PillarToPostReasons Reasons { get; private set; }
+
+    /// <summary>
+    /// The version of the need's risk, counted over all its chains (a new chain goes on from the last one's): what the
+    /// pillar-to-post events carry, so that a late event of an older risk state changes nothing.
+    /// </summary>
+    public long RiskVersion { get; private set; }
 
     /// <summary>When the need was found at risk (kept while it stays at risk).</summary>
     public DateTimeOffset? DetectedAt { get; private set; }
@@ -174,6 +184,7 @@ public sealed class Chain : VersionedEntity
         var change = reasons == PillarToPostReasons.None ? RiskChange.Cleared : (reasons & ~Reasons) != 0 ? RiskChange.Detected : RiskChange.None;
         DetectedAt = reasons == PillarToPostReasons.None ? null : DetectedAt ?? now;
         Reasons = reasons;
+        RiskVersion++;
         Touch(now);
         return change;
     }

@@ -64,6 +64,7 @@ internal static class IntegrationEvents
             CoordinatorMemberId = chain.ToldMemberId,
             CoordinatorOrganizationId = chain.ToldOrganizationId,
             DetectTime = (chain.DetectedAt ?? now).ToProtoTimestamp(),
+            Version = chain.RiskVersion,
         }
         : new Proto.PillarToPostCleared
         {
@@ -71,5 +72,6 @@ internal static class IntegrationEvents
             ServiceUserId = chain.ServiceUserId,
             ChainId = chain.Id,
             ClearTime = now.ToProtoTimestamp(),
+            Version = chain.RiskVersion,
         };
 }

@@ -327,6 +327,9 @@ namespace ReferralNet.Referrals.Data.Migrations.Postgres
                     b.Property<int>("Reasons")
                         .HasColumnType("integer");
 
+                    b.Property<long>("RiskVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ServiceUserId")
                         .IsRequired()
                         .HasMaxLength(36)

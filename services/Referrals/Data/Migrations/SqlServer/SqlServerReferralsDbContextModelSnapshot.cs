@@ -327,6 +327,9 @@ namespace ReferralNet.Referrals.Data.Migrations.SqlServer
                     b.Property<int>("Reasons")
                         .HasColumnType("int");
 
+                    b.Property<long>("RiskVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ServiceUserId")
                         .IsRequired()
                         .HasMaxLength(36)

@@ -320,6 +320,9 @@ namespace ReferralNet.Referrals.Data.Migrations.Sqlite
                     b.Property<int>("Reasons")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RiskVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ServiceUserId")
                         .IsRequired()
                         .HasMaxLength(36)

@@ -12,7 +12,7 @@ using ReferralNet.Referrals.Data;
 namespace ReferralNet.Referrals.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerReferralsDbContext))]
-    [Migration("20261202020031_Initial")]
+    [Migration("20261202020232_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -329,6 +329,9 @@ namespace ReferralNet.Referrals.Data.Migrations.SqlServer
 
                     b.Property<int>("Reasons")
                         .HasColumnType("int");
+
+                    b.Property<long>("RiskVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ServiceUserId")
                         .IsRequired()

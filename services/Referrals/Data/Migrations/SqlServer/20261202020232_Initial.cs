@@ -71,6 +71,7 @@ namespace ReferralNet.Referrals.Data.Migrations.SqlServer
                     UnhelpedSince = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     NoAcceptanceDueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Reasons = table.Column<int>(type: "int", nullable: false),
+                    RiskVersion = table.Column<long>(type: "bigint", nullable: false),
                     DetectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ClosedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false),

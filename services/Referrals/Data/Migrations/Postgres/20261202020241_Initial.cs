@@ -72,6 +72,7 @@ namespace ReferralNet.Referrals.Data.Migrations.Postgres
                     UnhelpedSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     NoAcceptanceDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Reasons = table.Column<int>(type: "integer", nullable: false),
+                    RiskVersion = table.Column<long>(type: "bigint", nullable: false),
                     DetectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false),

@@ -71,6 +71,7 @@ namespace ReferralNet.Referrals.Data.Migrations.Sqlite
                     UnhelpedSince = table.Column<long>(type: "INTEGER", nullable: true),
                     NoAcceptanceDueAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Reasons = table.Column<int>(type: "INTEGER", nullable: false),
+                    RiskVersion = table.Column<long>(type: "INTEGER", nullable: false),
                     DetectedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false),
