@@ -30,21 +30,18 @@ public static class ReferralsModule
         builder.Services.Configure<ReferralsOptions>(builder.Configuration.GetSection(ReferralsOptions.Section));
 
         // The consent check is a real gRPC call even in one process (loopback to this host's own cases service), so that
-        // the embedded shape runs the same path, deadlines and workload identity as the distributed one.
-        var configured = builder.Configuration[CasesPeerKey];
-        Uri? casesAddress = null;
-        if (configured is { Length: > 0 } && !Uri.TryCreate(configured, UriKind.Absolute, out casesAddress))
-        {
-            throw new InvalidOperationException($"{CasesPeerKey} must be an absolute address such as http://cases:8080.");
-        }
-
-        if (casesAddress is null && !runsCases)
-        {
-            throw new InvalidOperationException($"This process runs referrals without cases: set {CasesPeerKey} to the cases service's address (e.g. http://cases:8080), which checks every referral's consent.");
-        }
-
+        // the embedded shape runs the same path, deadlines and workload identity as the distributed one; a process without
+        // cases reaches it through the Dapr sidecar or at its configured address.
         builder.Services.AddWorkloadTokens();
-        builder.Services.AddGrpcClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, (services, client) => client.Address = casesAddress ?? OwnAddress(services));
+        if (runsCases && builder.Configuration[CasesPeerKey] is not { Length: > 0 } && !DaprOptions.From(builder.Configuration).Enabled)
+        {
+            builder.Services.AddGrpcClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, (services, client) => client.Address = OwnAddress(services));
+        }
+        else
+        {
+            builder.AddPeerClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, "cases", CasesPeerKey, "which checks every referral's consent");
+        }
+
         builder.Services.AddSingleton<CasesConsent>();
 
         builder.Services.AddScoped<ServiceChangedHandler>();

@@ -3,6 +3,7 @@ using ReferralNet.Organizations;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
+using ReferralNet.Platform.Persistence;
 using ReferralNet.Referrals;
 
 namespace ReferralNet.Server;
@@ -125,6 +126,19 @@ public static class ReferralNetHost
         }
 
         Console.WriteLine(app.Services.GetRequiredService<DevTokenIssuer>().Issue(member));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>migrate</c>: applies the pending migrations of the databases of the services this process is configured to run,
+    /// makes sure the network office exists (and seeds demo data when asked), and exits (0). The distributed shape runs it
+    /// as a Kubernetes Job before the replicas, which start with <c>MigrateOnStart</c> off: migrations then run once, not
+    /// racing each other on every replica's start.
+    /// </summary>
+    public static async Task<int> RunMigrateCommandAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        await using var app = Build(args, builder => builder.Configuration.AddInMemoryCollection([new($"{PersistenceOptions.Section}:MigrateOnStart", "true")]));
+        await app.InitializeAsync(cancellationToken);
         return 0;
     }
 

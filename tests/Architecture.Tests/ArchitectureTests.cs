@@ -77,7 +77,7 @@ public sealed class ArchitectureTests
             .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value))];
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReferralNet.sln")))

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using ReferralNet.Contracts.V1;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Secrets;
@@ -129,10 +131,14 @@ public sealed class PlatformHost : IAsyncDisposable
         string? connectionString = null,
         DeliveryLog? deliveries = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        string name = "host")
+        string name = "host",
+        bool web = false)
     {
         // Content root in the temporary folder: no appsettings file of the referenced server applies to this host.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory, EnvironmentName = "Testing" });
+        // A web host also serves gRPC on loopback (the Dapr subscriber endpoint), as the real host does.
+        IHostApplicationBuilder builder = web
+            ? WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _directory, EnvironmentName = "Testing" })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory, EnvironmentName = "Testing" });
         builder.Configuration["ReferralNet:Database:DataDirectory"] = _directory;
         builder.Configuration["ReferralNet:Database:Provider"] = provider.ToString();
         builder.Configuration["ConnectionStrings:platform-test"] = connectionString;
@@ -147,7 +153,20 @@ public sealed class PlatformHost : IAsyncDisposable
         builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, CountingHandler>());
         builder.Services.AddTransient<CountingHandler>();
         builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)));
-        App = builder.Build();
+        if (builder is WebApplicationBuilder webBuilder)
+        {
+            webBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            webBuilder.Services.AddGrpc();
+            webBuilder.AddDapr(new ReferralNetOptions { Services = ["platform-test"] });
+            var app = webBuilder.Build();
+            app.MapDapr();
+            App = app;
+        }
+        else
+        {
+            App = ((HostApplicationBuilder)builder).Build();
+        }
+
         using var scope = App.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<TestDbContext>().Database.EnsureCreated();
     }
@@ -163,6 +182,10 @@ public sealed class PlatformHost : IAsyncDisposable
 
     /// <summary>What the host logged at Error level.</summary>
     public ServerErrorLog Errors { get; } = new();
+
+    /// <summary>The address a web host listens on, once started.</summary>
+    public string Address => App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
 
     public OutboxDispatcher<TestDbContext> Dispatcher =>
         App.Services.GetServices<IHostedService>().OfType<OutboxDispatcher<TestDbContext>>().Single();

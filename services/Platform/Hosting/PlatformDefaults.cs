@@ -65,6 +65,7 @@ public static class PlatformDefaults
         SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment);
         builder.Services.TryAddSingleton<SecretKeys>();
         builder.Services.TryAddSingleton<PageTokens>();
+        builder.AddDapr(options);
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
         var audit = AuditRegistryOf(builder.Services);
         audit.AddUnaudited<AuditEndpoint>();
@@ -100,6 +101,7 @@ public static class PlatformDefaults
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcService<AuditEndpoint>();
+        app.MapDapr();
         return app;
     }
 

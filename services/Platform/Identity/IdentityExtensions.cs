@@ -109,17 +109,11 @@ public static class IdentityExtensions
 
     /// <summary>
     /// For a process that does not run the organizations service: memberships are read from the organizations service at
-    /// <c>ReferralNet:Peers:Organizations</c> through its CheckMembership RPC, with this process's workload token.
+    /// <c>ReferralNet:Peers:Organizations</c> (or through the Dapr sidecar, app id <c>organizations</c>) through its
+    /// CheckMembership RPC, with this process's workload token.
     /// </summary>
     public static WebApplicationBuilder AddOrganizationsPeer(this WebApplicationBuilder builder)
     {
-        var address = builder.Configuration[OrganizationsPeerKey];
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
-        {
-            throw new InvalidOperationException(
-                $"This process does not run the organizations service: set {OrganizationsPeerKey} to its address (e.g. http://organizations:8080), which checks the members behind every call.");
-        }
-
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var process = builder.Configuration.GetSection(ReferralNetOptions.Section).Get<ReferralNetOptions>() ?? new ReferralNetOptions();
         if (WorkloadTokens.NameOf(auth, process) is null)
@@ -128,7 +122,8 @@ public static class IdentityExtensions
         }
 
         builder.Services.AddWorkloadTokens();
-        builder.Services.AddGrpcClient<Contracts.V1.OrganizationsService.OrganizationsServiceClient>(PeerMembershipSource.ClientName, client => client.Address = uri);
+        builder.AddPeerClient<Contracts.V1.OrganizationsService.OrganizationsServiceClient>(
+            PeerMembershipSource.ClientName, "organizations", OrganizationsPeerKey, "which checks the members behind every call");
         builder.Services.AddSingleton<IMembershipSource, PeerMembershipSource>();
         return builder;
     }

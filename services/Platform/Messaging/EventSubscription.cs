@@ -9,10 +9,11 @@ public sealed class EventSubscription
 {
     private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> _deliver;
 
-    private EventSubscription(string eventType, string handler, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
+    private EventSubscription(string eventType, string handler, bool perReplica, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
     {
         EventType = eventType;
         Handler = handler;
+        PerReplica = perReplica;
         _deliver = deliver;
     }
 
@@ -21,6 +22,13 @@ public sealed class EventSubscription
 
     /// <summary>The handler's name, as kept in the inbox.</summary>
     public string Handler { get; }
+
+    /// <summary>
+    /// True when the handler keeps state in this process's memory (<see cref="InMemory{TEvent}"/>): then every replica of
+    /// the service must see every event, while a database handler needs each event once per service, whichever replica
+    /// takes it. A broker delivers the two kinds through different consumer groups.
+    /// </summary>
+    public bool PerReplica { get; }
 
     /// <summary>Applies the event once, in a scope of its own.</summary>
     public async Task DeliverAsync(IServiceProvider services, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
@@ -37,7 +45,7 @@ public sealed class EventSubscription
         where TEvent : IMessage<TEvent>, new()
     {
         var parser = new MessageParser<TEvent>(() => new TEvent());
-        return new EventSubscription(new TEvent().Descriptor.FullName, handler, (services, integrationEvent, _) =>
+        return new EventSubscription(new TEvent().Descriptor.FullName, handler, perReplica: true, (services, integrationEvent, _) =>
         {
             apply(services, parser.ParseFrom(integrationEvent.Payload));
             return Task.CompletedTask;
@@ -52,7 +60,7 @@ public sealed class EventSubscription
     {
         var parser = new MessageParser<TEvent>(() => new TEvent());
         var handlerName = typeof(THandler).FullName!;
-        return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, async (services, integrationEvent, cancellationToken) =>
+        return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, perReplica: false, async (services, integrationEvent, cancellationToken) =>
         {
             var db = services.GetRequiredService<TContext>();
 

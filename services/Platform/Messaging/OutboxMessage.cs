@@ -85,7 +85,7 @@ public sealed class OutboxMessage
     }
 
     /// <summary>The event as it travels on the bus.</summary>
-    public IntegrationEvent ToIntegrationEvent() => new(Id, EventType, Payload, OccurredAt);
+    public IntegrationEvent ToIntegrationEvent() => new(Id, EventType, Payload, OccurredAt) { Subject = Aggregate };
 
     internal sealed class Configuration : IEntityTypeConfiguration<OutboxMessage>
     {
@@ -115,4 +115,11 @@ public sealed class OutboxMessage
 /// <param name="EventType">The protobuf full name of the payload.</param>
 /// <param name="Payload">The protobuf-encoded event.</param>
 /// <param name="OccurredAt">When the change happened.</param>
-public sealed record IntegrationEvent(Guid Id, string EventType, byte[] Payload, DateTimeOffset OccurredAt);
+public sealed record IntegrationEvent(Guid Id, string EventType, byte[] Payload, DateTimeOffset OccurredAt)
+{
+    /// <summary>
+    /// The id of the object the event is about, when the publisher knows it (the outbox does): a broker keys its
+    /// partitions by it, so one object's events stay in one partition.
+    /// </summary>
+    public string? Subject { get; init; }
+}
