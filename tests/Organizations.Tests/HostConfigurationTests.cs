@@ -14,6 +14,14 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Production_refuses_the_operator_clock()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(
+            "Production", ("ReferralNet:OperatorClock:Enabled", "true"), ("ReferralNet:Auth:Issuer", "https://login.example"), ("ReferralNet:Auth:SigningKey", Convert.ToBase64String(new byte[32]))));
+        Assert.Contains("OperatorClock", error.Message);
+    }
+
+    [Fact]
     public void Production_needs_a_token_authority_or_key()
     {
         var error = Assert.Throws<InvalidOperationException>(() => Build("Production"));

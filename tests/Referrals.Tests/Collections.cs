@@ -9,7 +9,8 @@ public abstract class ReferralsFixture(DatabaseProvider provider) : NetworkFixtu
     public static readonly TimeSpan InboxRetention = TimeSpan.FromHours(2);
 
     /// <inheritdoc />
-    protected override IEnumerable<KeyValuePair<string, string?>> Configuration => [new("ReferralNet:Referrals:InboxRetention", InboxRetention.ToString())];
+    protected override IEnumerable<KeyValuePair<string, string?>> Configuration =>
+        [new("ReferralNet:Referrals:InboxRetention", InboxRetention.ToString()), new(Platform.Hosting.OperatorClock.EnabledKey, "true")];
 }
 
 /// <summary>The host on SQLite.</summary>

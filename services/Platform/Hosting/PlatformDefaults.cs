@@ -69,6 +69,11 @@ public static class PlatformDefaults
         builder.Services.TryAddSingleton<IEventBus, InProcessEventBus>();
         var audit = AuditRegistryOf(builder.Services);
         audit.AddUnaudited<AuditEndpoint>();
+        if (OperatorClock.AddTo(builder, audit))
+        {
+            builder.Services.AddRequestValidators(typeof(OperatorClock).Assembly);
+        }
+
         builder.Services.AddSingleton(audit);
         builder.Services.AddScoped<AuditScope>();
         builder.Services.AddSingleton<RefusalBudget>();
@@ -101,6 +106,11 @@ public static class PlatformDefaults
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcService<AuditEndpoint>();
+        if (app.Services.GetService<OperatorClock>() is not null)
+        {
+            app.MapGrpcService<OperatorClockEndpoint>();
+        }
+
         app.MapDapr();
         return app;
     }

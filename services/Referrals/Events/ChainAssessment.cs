@@ -9,7 +9,8 @@ public static class ChainAssessment
 {
     /// <summary>
     /// Judges chain <paramref name="chainId"/> with every referral of it as this transaction sees them (stored and
-    /// pending), and adds PillarToPostDetected or PillarToPostCleared to the outbox when its risk changed.
+    /// pending), and adds PillarToPostDetected or PillarToPostCleared to the outbox when its risk changed; a chain that
+    /// stays at risk is announced to its coordinator's inbox again.
     /// </summary>
     public static async Task AssessChainAsync(this ReferralsDbContext db, string chainId, PillarToPostThresholds thresholds, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -19,6 +20,11 @@ public static class ChainAssessment
         if (chain.Assess(referrals, thresholds, now) != RiskChange.None)
         {
             db.RiskChanged(chain, referrals, now);
+        }
+        else if (chain.AtRisk)
+        {
+            // The coordinator's stream follows a chain at risk step by step, not only when its reasons change.
+            db.ChainAtRiskChanged(chain, now);
         }
     }
 }

@@ -24,6 +24,10 @@ public static class ReferralAnnouncements
     public static void RiskChanged(this ReferralsDbContext db, Chain chain, IEnumerable<Referral> referrals, DateTimeOffset now)
     {
         db.AddEvent(chain.RiskEvent(referrals, now), now);
-        db.InboxChanges.Add(new InboxChange(chain.ToldOrganizationId, InboxChangeKind.AtRisk, chain.Id, now));
+        db.ChainAtRiskChanged(chain, now);
     }
+
+    /// <summary>Tells the organization told about a chain's risk that the chain changed.</summary>
+    public static void ChainAtRiskChanged(this ReferralsDbContext db, Chain chain, DateTimeOffset now) =>
+        db.InboxChanges.Add(new InboxChange(chain.ToldOrganizationId, InboxChangeKind.AtRisk, chain.Id, now));
 }
