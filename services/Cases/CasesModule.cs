@@ -47,6 +47,9 @@ public static class CasesModule
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerSucceeded, SpannerInvolvementHandler>());
         builder.Services.AddScoped<MemberNamesHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.MemberChanged, MemberNamesHandler>());
+        builder.Services.AddScoped<NeedProgressHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralRequested, NeedProgressHandler>());
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, NeedProgressHandler>());
         builder.Services.AddScoped<ReferralViewHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralRequested, ReferralViewHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralViewHandler>());

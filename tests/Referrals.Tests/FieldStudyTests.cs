@@ -66,7 +66,7 @@ public abstract class FieldStudyTests(ReferralsFixture fixture) : ReferralsTest(
             (toDebt.Id, debt.Practice.Id, ReferralStatus.Declined),
             (toSecond.Id, secondDebt.Practice.Id, ReferralStatus.Expired),
         };
-        var need = await EventuallyAsync(async () =>
+        var need = await EventuallyAsync(Bound, async () =>
         {
             var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = scenario.User.Id }, Now(gp.Professional))).View;
             var open = view.OpenNeeds.Single(n => n.Need.Id == scenario.Need.Id);
@@ -110,23 +110,6 @@ public abstract class FieldStudyTests(ReferralsFixture fixture) : ReferralsTest(
         }
 
         throw new InvalidOperationException("The stream ended.");
-    }
-
-    // The network view is kept from the referrals' events, delivered by the outbox after their commits: asked again until
-    // it has caught up, within a bound.
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
-        where T : class
-    {
-        using var bound = new CancellationTokenSource(Bound);
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token);
-        }
     }
 }
 

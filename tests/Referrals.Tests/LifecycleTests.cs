@@ -33,6 +33,13 @@ public abstract class LifecycleTests(ReferralsFixture fixture) : ReferralsTest(f
             seenBySender.History.Select(s => (s.FromStatus, s.ToStatus, s.ActorMemberId, s.Note)));
         Assert.Equal(completed, seenBySender);
 
+        // The loop closes in the cases service too: the need follows its referral to MET, and a met need takes no referral.
+        await EventuallyAsync(TimeSpan.FromSeconds(20), async () =>
+            (await Cases.GetNeedAsync(new GetNeedRequest { Id = scenario.Need.Id }, scenario.Team.Call)).Need is { Status: NeedStatus.Met } met ? met : null);
+        var other = await ReceiverAsync(OrganizationKind.Welfare, [LifeDomain.Housing]);
+        var toOther = await ConsentToReferAsync(scenario, other);
+        await FailsWith(StatusCode.FailedPrecondition, "NEED_MET", () => Referrals.CreateReferralAsync(RequestOf(scenario, other, toOther), scenario.Team.Call).ResponseAsync);
+
         // One event per step, with the referral's version, in order.
         Assert.Single(await OutboxAsync<ReferralRequested>(sent.Id));
         Assert.Equal(

@@ -2,6 +2,22 @@ using ReferralNet.Platform.Domain;
 
 namespace ReferralNet.Cases.Domain;
 
+/// <summary>How far a referral of a need has come, as the need's status follows it.</summary>
+public enum ReferralProgress
+{
+    /// <summary>A referral was sent.</summary>
+    Sent,
+
+    /// <summary>A receiver accepted it or started the work.</summary>
+    Taken,
+
+    /// <summary>It completed and met the need.</summary>
+    Met,
+
+    /// <summary>It completed without meeting the need (partly or not).</summary>
+    NotMet,
+}
+
 /// <summary>How severe a need is.</summary>
 public enum NeedSeverity
 {
@@ -179,6 +195,33 @@ public sealed class Need : VersionedEntity
         var previous = Status;
         Status = status;
         StatusNote = note;
+        Touch(now);
+        return previous;
+    }
+
+    /// <summary>
+    /// Follows a referral of the need: sent, it is REFERRED (unless someone already works on it or it is met); accepted
+    /// or started, IN_PROGRESS; completed, MET when the outcome met it and UNMET otherwise, for the coordinator to follow
+    /// up. A met need stays met. Returns the status before when it changed, null otherwise.
+    /// </summary>
+    public NeedStatus? FollowReferral(ReferralProgress progress, DateTimeOffset now)
+    {
+        var next = progress switch
+        {
+            ReferralProgress.Sent when Status is NeedStatus.Identified or NeedStatus.Unmet => NeedStatus.Referred,
+            ReferralProgress.Taken when Status is not NeedStatus.Met => NeedStatus.InProgress,
+            ReferralProgress.Met when Status is not NeedStatus.Met => NeedStatus.Met,
+            ReferralProgress.NotMet when Status is not NeedStatus.Met => NeedStatus.Unmet,
+            _ => Status,
+        };
+        if (next == Status)
+        {
+            return null;
+        }
+
+        var previous = Status;
+        Status = next;
+        StatusNote = "";
         Touch(now);
         return previous;
     }

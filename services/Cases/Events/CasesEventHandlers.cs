@@ -56,7 +56,7 @@ public sealed class ReferralInvolvementHandler(TimeProvider time) : IIntegration
     public async Task HandleAsync(CasesDbContext db, Proto.ReferralStatusChanged changed, EventMetadata metadata, CancellationToken cancellationToken)
     {
         var ends = changed.Status is Proto.ReferralStatus.Completed or Proto.ReferralStatus.Declined or Proto.ReferralStatus.Cancelled
-            or Proto.ReferralStatus.Expired or Proto.ReferralStatus.Failed;
+            or Proto.ReferralStatus.Expired or Proto.ReferralStatus.Failed or Proto.ReferralStatus.EnteredInError;
         if (!await db.AcceptsAsync($"referral:{changed.ReferralId}", changed.Version, ends, cancellationToken))
         {
             return;
@@ -277,5 +277,43 @@ public sealed class PillarToPostHandler(TimeProvider time)
         }
 
         db.Alert(need.ServiceUserId, need.AtRisk ? "Need at risk of pillar-to-post" : "Need no longer at risk of pillar-to-post", at, needId: need.Id, domain: need.LifeDomain);
+    }
+}
+
+/// <summary>
+/// Lets each need's status follow its referrals (REFERRED when one is sent, IN_PROGRESS when one is taken on, MET or UNMET
+/// when one completes), once per referral version: a late event of an older step changes nothing.
+/// </summary>
+public sealed class NeedProgressHandler(TimeProvider time)
+    : IIntegrationEventHandler<CasesDbContext, Proto.ReferralRequested>, IIntegrationEventHandler<CasesDbContext, Proto.ReferralStatusChanged>
+{
+    /// <inheritdoc />
+    public Task HandleAsync(CasesDbContext db, Proto.ReferralRequested requested, EventMetadata metadata, CancellationToken cancellationToken) =>
+        FollowAsync(db, requested.ReferralId, requested.NeedId, requested.Version, ReferralProgress.Sent, requested.FromOrganizationId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task HandleAsync(CasesDbContext db, Proto.ReferralStatusChanged changed, EventMetadata metadata, CancellationToken cancellationToken) => changed.Status switch
+    {
+        Proto.ReferralStatus.Accepted or Proto.ReferralStatus.InProgress =>
+            FollowAsync(db, changed.ReferralId, changed.NeedId, changed.Version, ReferralProgress.Taken, changed.ToOrganizationId, cancellationToken),
+        Proto.ReferralStatus.Completed =>
+            FollowAsync(db, changed.ReferralId, changed.NeedId, changed.Version, changed.Outcome == Proto.ReferralOutcome.NeedMet ? ReferralProgress.Met : ReferralProgress.NotMet, changed.ToOrganizationId, cancellationToken),
+        _ => db.AcceptsAsync($"need-progress:{changed.ReferralId}", changed.Version, ends: false, cancellationToken),
+    };
+
+    private async Task FollowAsync(CasesDbContext db, string referralId, string needId, long version, ReferralProgress progress, string organizationId, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"need-progress:{referralId}", version, ends: progress is ReferralProgress.Met or ReferralProgress.NotMet, cancellationToken)
+            || await db.Needs.FirstOrDefaultAsync(n => n.Id == needId, cancellationToken) is not { } need)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (need.FollowReferral(progress, now) is { } previous)
+        {
+            db.AddEvent(need.StatusChangedEvent(previous), now);
+            db.NeedStatusChanged(need, organizationId, now);
+        }
     }
 }
