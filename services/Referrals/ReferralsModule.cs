@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
@@ -35,7 +33,7 @@ public static class ReferralsModule
         builder.Services.AddWorkloadTokens();
         if (runsCases && builder.Configuration[CasesPeerKey] is not { Length: > 0 } && !DaprOptions.From(builder.Configuration).Enabled)
         {
-            builder.Services.AddGrpcClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, (services, client) => client.Address = OwnAddress(services));
+            builder.Services.AddGrpcClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, (services, client) => client.Address = LoopbackAddress.Of(services));
         }
         else
         {
@@ -74,20 +72,5 @@ public static class ReferralsModule
         {
             await services.MigrateAsync<ReferralsDbContext>(cancellationToken);
         }
-    }
-
-    // This host's own address, for the loopback call to its cases service: known once the server listens, with a wildcard
-    // host ("listen everywhere") replaced by the loopback address.
-    private static Uri OwnAddress(IServiceProvider services)
-    {
-        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server has no address yet: the consent check needs this host to listen first.");
-        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
-        if (uri.Host is "0.0.0.0" or "[::]" or "::")
-        {
-            uri.Host = "127.0.0.1";
-        }
-
-        return uri.Uri;
     }
 }

@@ -50,6 +50,15 @@ public static class ReferralNetHost
             builder.AddReferrals(runsCases);
         }
 
+        // The demo's referrals go through the API as the demo's professionals, so they need every service in this process
+        // (the directory for their tokens, cases for needs and consents) and the development issuer that signs the tokens.
+        if (options.SeedDemoData && options.SeedDemoReferrals && runsOrganizations && runsCases && runsReferrals
+            && builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.DevIssuer == true)
+        {
+            builder.Services.AddSingleton<DemoReferrals>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<DemoReferrals>());
+        }
+
         var app = builder.Build();
         app.MapPlatformEndpoints();
         if (runsOrganizations)

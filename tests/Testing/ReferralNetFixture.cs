@@ -65,6 +65,10 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             ["ReferralNet:Database:Provider"] = provider.ToString(),
             ["ReferralNet:Database:DataDirectory"] = dataDirectory,
             ["ReferralNet:SeedDemoData"] = seedDemoData.ToString(),
+
+            // The demo's referrals are seeded through the API after start; the directory and cases tests that share a demo
+            // host would see them arrive while they run. The referrals demo test turns them on.
+            ["ReferralNet:SeedDemoReferrals"] = "false",
             ["ReferralNet:Auth:DevIssuer"] = "true",
             ["ReferralNet:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["ReferralNet:Bootstrap:NetworkAdminEmail"] = NetworkAdminEmail,

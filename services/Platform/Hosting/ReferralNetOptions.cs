@@ -15,6 +15,12 @@ public sealed class ReferralNetOptions
     /// <summary>Seed the demo data of The Hague on first start (embedded shape only).</summary>
     public bool SeedDemoData { get; set; }
 
+    /// <summary>
+    /// With <see cref="SeedDemoData"/> in the embedded shape, also seed the demo's referral chains through the public API
+    /// once the host listens. On by default; hosts that need the demo directory without referrals turn it off.
+    /// </summary>
+    public bool SeedDemoReferrals { get; set; } = true;
+
     /// <summary>Largest request message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED.</summary>
     public int MaxReceiveMessageSize { get; set; } = 1024 * 1024;
 
