@@ -56,7 +56,8 @@ public abstract class FieldStudyTests(ReferralsFixture fixture) : ReferralsTest(
         Assert.Equal(scenario.Need.Id, notice.AtRiskNeed.NeedId);
         Assert.Contains(PillarToPostReason.RepeatedRejection, notice.AtRiskNeed.Reasons);
         Assert.Contains(PillarToPostReason.TooManyOrganizations, notice.AtRiskNeed.Reasons);
-        var team = Now(scenario.Team.Professional);
+        // Tokens issued before the operator moved the clock still hold: the move is the domain's time, not the tokens'.
+        var team = scenario.Team.Call;
         Assert.Equal(scenario.Need.Id, Assert.Single((await Referrals.ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest(), team)).Needs, n => n.NeedId == scenario.Need.Id).NeedId);
 
         // The GP's network view shows the chain with every organization and outcome, and the flag.
@@ -68,7 +69,7 @@ public abstract class FieldStudyTests(ReferralsFixture fixture) : ReferralsTest(
         };
         var need = await EventuallyAsync(Bound, async () =>
         {
-            var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = scenario.User.Id }, Now(gp.Professional))).View;
+            var view = (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = scenario.User.Id }, gp.Call)).View;
             var open = view.OpenNeeds.Single(n => n.Need.Id == scenario.Need.Id);
             return open.Need.AtRisk && open.Referrals.Select(r => (r.ReferralId, r.ToOrganizationId, r.Status)).Order().SequenceEqual(expected.Order()) ? open : null;
         });

@@ -65,6 +65,7 @@ public sealed class OperatorClock(TimeProvider inner) : TimeProvider
         var registered = builder.Services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider));
         var wrapped = registered?.ImplementationInstance as TimeProvider ?? System;
         builder.Services.AddSingleton(new OperatorClock(wrapped));
+        builder.Services.AddSingleton(new TokenClock(wrapped));
         builder.Services.AddSingleton<TimeProvider>(services => services.GetRequiredService<OperatorClock>());
         audit.AddUnaudited<OperatorClockEndpoint>();
         return true;

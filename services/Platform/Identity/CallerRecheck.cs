@@ -12,7 +12,7 @@ namespace ReferralNet.Platform.Identity;
 /// MEMBERSHIP_ENDED); one whose token expired ends with UNAUTHENTICATED; one whose membership cannot be checked ends
 /// with UNAVAILABLE. Every server-streaming endpoint runs its loop through <see cref="RunAsync"/>.
 /// </summary>
-public sealed class CallerRecheck(MembershipCache memberships, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class CallerRecheck(MembershipCache memberships, TokenClock clock, IOptions<AuthOptions> options)
 {
     /// <summary>
     /// Runs <paramref name="stream"/> (the endpoint's loop) with a token that is cancelled when the caller may no longer
@@ -49,7 +49,7 @@ public sealed class CallerRecheck(MembershipCache memberships, TimeProvider time
 
     private async Task WatchAsync(Watch watch)
     {
-        using var ticks = new PeriodicTimer(options.Value.StreamRecheck, time);
+        using var ticks = new PeriodicTimer(options.Value.StreamRecheck, clock.Time);
         try
         {
             while (await ticks.WaitForNextTickAsync(watch.Listening.Token))
@@ -70,7 +70,7 @@ public sealed class CallerRecheck(MembershipCache memberships, TimeProvider time
 
     private async Task<Exception?> RefusalAsync(Watch watch, CancellationToken cancellationToken)
     {
-        if (watch.ExpiresAt is { } expiry && time.GetUtcNow() >= expiry)
+        if (watch.ExpiresAt is { } expiry && clock.Time.GetUtcNow() >= expiry)
         {
             return new RpcException(new Status(StatusCode.Unauthenticated, "The token expired; open the stream again with a new token."));
         }

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ReferralNet.Platform.Identity;
 
 /// <summary>Signs development tokens for members of the directory and for workloads (embedded shape and tests only).</summary>
-public sealed class DevTokenIssuer(IOptions<AuthOptions> options, SigningKeyStore keys, TimeProvider time)
+public sealed class DevTokenIssuer(IOptions<AuthOptions> options, SigningKeyStore keys, TokenClock clock)
 {
     /// <summary>A signed member token for <paramref name="member"/>.</summary>
     public string Issue(MemberStanding member) =>
@@ -26,7 +26,7 @@ public sealed class DevTokenIssuer(IOptions<AuthOptions> options, SigningKeyStor
         : throw new InvalidOperationException("The development token issuer is disabled (ReferralNet:Auth:DevIssuer).");
 
     private string Sign(string audience, TimeSpan lifetime, Claim[] claims) =>
-        SignedToken.Create(AuthOptions.DevIssuerName, audience, keys.DevKey, time.GetUtcNow(), lifetime, claims);
+        SignedToken.Create(AuthOptions.DevIssuerName, audience, keys.DevKey, clock.Time.GetUtcNow(), lifetime, claims);
 }
 
 /// <summary>The one way ReferralNet signs a token itself (development tokens, self-issued workload tokens).</summary>

@@ -39,6 +39,7 @@ public static class IdentityExtensions
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.TryAddSingleton<SigningKeyStore>();
+        services.TryAddSingleton(services => new TokenClock(services.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DevTokenIssuer>();
         services.TryAddSingleton<MembershipCache>();
         services.TryAddSingleton<CallerRecheck>();
@@ -51,7 +52,7 @@ public static class IdentityExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyStore, TimeProvider>((jwt, keys, time) =>
+            .Configure<SigningKeyStore, TokenClock>((jwt, keys, clock) =>
             {
                 jwt.MapInboundClaims = false;
                 jwt.Authority = auth.Authority;
@@ -86,8 +87,9 @@ public static class IdentityExtensions
                     RoleClaimType = Caller.Claims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
 
-                    // Token lifetimes follow the injected clock, like every other expiry (design rule 7).
-                    LifetimeValidator = (notBefore, expires, _, parameters) => EnsureWithinLifetime(notBefore, expires, time.GetUtcNow().UtcDateTime, parameters.ClockSkew),
+                    // Token lifetimes follow the injected clock, like every other expiry (design rule 7), but not an
+                    // operator's move of the domain's time (see TokenClock).
+                    LifetimeValidator = (notBefore, expires, _, parameters) => EnsureWithinLifetime(notBefore, expires, clock.Time.GetUtcNow().UtcDateTime, parameters.ClockSkew),
                 };
             });
 

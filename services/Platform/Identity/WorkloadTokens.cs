@@ -31,13 +31,13 @@ public sealed class WorkloadTokens
     private readonly ConcurrentDictionary<string, Issued> _issued = new(StringComparer.Ordinal);
 
     /// <summary>Creates the token source of this process.</summary>
-    public WorkloadTokens(IOptions<AuthOptions> options, IOptions<ReferralNetOptions> process, SigningKeyStore keys, DevTokenIssuer devTokens, IHttpClientFactory http, TimeProvider time)
+    public WorkloadTokens(IOptions<AuthOptions> options, IOptions<ReferralNetOptions> process, SigningKeyStore keys, DevTokenIssuer devTokens, IHttpClientFactory http, TokenClock clock)
     {
         _settings = options.Value;
         _keys = keys;
         _devTokens = devTokens;
         _http = http;
-        _time = time;
+        _time = clock.Time;
         _name = NameOf(_settings, process.Value);
         if (_settings.Authority is { } authority)
         {
