@@ -26,8 +26,8 @@ internal sealed record Result(double CallsPerSecond, double P50, double P99, int
 /// <summary>Drives a call with a number of callers for a while.</summary>
 internal static class Load
 {
-    /// <summary>Rounds and warm-up slices of consuming scenarios that ended early because what was prepared ran out.</summary>
-    public static ConcurrentDictionary<string, int> EndedEarly { get; } = new();
+    /// <summary>Measured rounds and warm-up slices of consuming scenarios that ended early because what was prepared ran out.</summary>
+    public static ConcurrentDictionary<(string Scenario, bool Measured), int> EndedEarly { get; } = new();
 
     /// <summary>Failed calls by scenario and status, in warm-up and rounds, for the report under the table.</summary>
     public static ConcurrentDictionary<(string Scenario, StatusCode Status), int> Failures { get; } = new();
@@ -45,7 +45,7 @@ internal static class Load
         var cpuBefore = await scenario.Server.SettledCpuAsync();
         using var client = Process.GetCurrentProcess();
         var clientBefore = client.TotalProcessorTime;
-        var (calls, errors, elapsed, latencies) = await RunAsync(scenario, callers, duration);
+        var (calls, errors, elapsed, latencies) = await RunAsync(scenario, callers, duration, measured: true);
         client.Refresh();
         var clientCpu = client.TotalProcessorTime - clientBefore;
         var cpu = await scenario.Server.SettledCpuAsync() - cpuBefore;
@@ -60,7 +60,7 @@ internal static class Load
     public static async Task<int> WarmAsync(Scenario scenario, int callers, TimeSpan duration)
     {
         await PrepareAsync(scenario, callers, duration);
-        return (await RunAsync(scenario, callers, duration)).Errors;
+        return (await RunAsync(scenario, callers, duration, measured: false)).Errors;
     }
 
     /// <summary>The median; the upper one of an even count.</summary>
@@ -70,12 +70,13 @@ internal static class Load
         return sorted[sorted.Length / 2];
     }
 
-    // Half as much again as the fastest rate seen, and one call more per caller for the calls still running at the end.
+    // Two and a half times the fastest rate seen, and one call more per caller for the calls still running at the end: the
+    // rate still rises after a short warm-up (with 1.5 times, a round after a 2-s warm-up ran dry).
     private static Task PrepareAsync(Scenario scenario, int callers, TimeSpan duration) =>
-        scenario.Prepare?.Invoke((int)Math.Ceiling(1.5 * PeakCallsPerSecond.GetValueOrDefault(scenario.Name, FirstGuessCallsPerSecond) * duration.TotalSeconds) + callers)
+        scenario.Prepare?.Invoke((int)Math.Ceiling(2.5 * PeakCallsPerSecond.GetValueOrDefault(scenario.Name, FirstGuessCallsPerSecond) * duration.TotalSeconds) + callers)
         ?? Task.CompletedTask;
 
-    private static async Task<(int Calls, int Errors, TimeSpan Elapsed, IEnumerable<double> Latencies)> RunAsync(Scenario scenario, int callers, TimeSpan duration)
+    private static async Task<(int Calls, int Errors, TimeSpan Elapsed, IEnumerable<double> Latencies)> RunAsync(Scenario scenario, int callers, TimeSpan duration, bool measured)
     {
         var latencies = new List<double>[callers];
         var errors = 0;
@@ -103,7 +104,7 @@ internal static class Load
                     // would only burn the cores the server needs.
                     if (Interlocked.Exchange(ref dry, 1) == 0)
                     {
-                        EndedEarly.AddOrUpdate(scenario.Name, 1, (_, count) => count + 1);
+                        EndedEarly.AddOrUpdate((scenario.Name, measured), 1, (_, count) => count + 1);
                     }
                 }
             }

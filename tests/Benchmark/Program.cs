@@ -163,9 +163,9 @@ try
             $"{name,-55} {rate,10:F0} {Load.Median(rows.Select(r => r.P50)),8:F2} {Load.Median(rows.Select(r => r.P99)),8:F2} {Load.Median(rows.Select(r => r.ServerCpuMicrosecondsPerCall)),19:F0} {Load.Median(rows.Select(r => r.ClientCpuMicrosecondsPerCall)),19:F0} {rows.Sum(r => r.Errors),7} {rate / baseline,11:P1}"));
     }
 
-    foreach (var (scenario, count) in Load.EndedEarly.OrderBy(e => e.Key, StringComparer.Ordinal))
+    foreach (var ((scenario, measured), count) in Load.EndedEarly.OrderBy(e => e.Key.Scenario, StringComparer.Ordinal))
     {
-        Console.WriteLine($"ended early (what was prepared ran out; the rate is over the time run): {scenario}: {count} warm-up slices or rounds");
+        Console.WriteLine($"ended early (what was prepared ran out; the rate is over the time run): {scenario}: {count} {(measured ? "measured rounds" : "warm-up slices")}");
     }
 
     var serverErrors = await reads.StopAsync() + (writes is null ? 0 : await writes.StopAsync());
