@@ -10,7 +10,7 @@ using ReferralNet.Testing;
 // measured in the same run (the machine is noisy; ratios travel, absolute numbers do not). The servers run in child
 // processes, so their CPU time per call is measured apart from the load generator's.
 // Usage: dotnet run -c Release --project tests/Benchmark -- [--callers 64] [--seconds 5] [--rounds 3] [--warmup 12]
-//        [--services 0] [--service-users 10000] [--only <scenario name part>]
+//        [--services 0] [--service-users 10000] [--only <scenario name part>] (the referral scenarios run only with --only, e.g. --only Referral)
 if (args.Contains(ServeMode.Argument))
 {
     return await ServeMode.RunAsync();
@@ -86,13 +86,25 @@ var specs = new (string Name, bool Writes, Func<ServerProcess, Func<Task>> Call)
         }, call);
     }),
 };
+
+// The referral scenarios consume what they call on (a need takes one open referral to a service, a referral is accepted
+// once), so before every warm-up slice and round the service users, needs and referrals for it are recorded through
+// the API. That takes longer than the round, so they run only when --only names them (e.g. --only Referral). They share
+// the writes server: the receiving service is one of the demo directory's, which CreateService does not change.
+var referralSpecs = new (string Name, Func<ReferralWork, Func<Task>> Call, Func<ReferralWork, int, Task> Prepare)[]
+{
+    ("CreateReferral (consent over gRPC + write + audit)", work => work.Create, (work, count) => work.PrepareCreatesAsync(count)),
+    ("AcceptReferral (etag + history + outbox + audit)", work => work.Accept, (work, count) => work.PrepareAcceptsAsync(count)),
+};
 if (only is not null)
 {
     specs = [.. specs.Where((s, i) => i == 0 || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
 }
 
+referralSpecs = only is null ? [] : [.. referralSpecs.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
+
 var startingReads = ServerProcess.StartAsync("reads", serviceUsers);
-var startingWrites = specs.Any(s => s.Writes) ? ServerProcess.StartAsync("writes") : null;
+var startingWrites = specs.Any(s => s.Writes) || referralSpecs.Length > 0 ? ServerProcess.StartAsync("writes") : null;
 try
 {
     var reads = await startingReads;
@@ -104,12 +116,19 @@ try
     // The directory changed since the server started (demo data, --services), so the first search builds its index.
     var firstSearch = await DirectoryGrowth.TimeSearchAsync(reads);
     var scenarios = specs.Select(s => s.Writes ? new Scenario(s.Name, writes!, s.Call(writes!)) : new Scenario(s.Name, reads, s.Call(reads))).ToArray();
+    var referralWork = referralSpecs.Length > 0 ? await ReferralWork.StartAsync(writes!) : null;
+    scenarios = [.. scenarios, .. referralSpecs.Select(s => new Scenario(s.Name, writes!, s.Call(referralWork!), count => s.Prepare(referralWork!, count)))];
 
     Console.WriteLine($"ReferralNet benchmark: {callers} callers, {seconds} s per scenario, {rounds} rounds, {warmup} s warm-up, {Environment.ProcessorCount} cores, SQLite (synchronous=NORMAL)");
     Console.WriteLine($"Directory searched: {serviceCount} active services in {organizationCount} organizations (demo data + {addServices} added by --services)");
     Console.WriteLine($"Service users: the demo's and {serviceUsers} generated (--service-users); the network view reads {reads.Info.GpServiceUserIds.Count} of those the GP's practice may see, in turn");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First search (builds the search index of the directory): {firstSearch.TotalMilliseconds:F0} ms"));
-    Console.WriteLine("Servers in child processes: one for the reads and search, one for CreateService (so search sees the same directory in every round)");
+    Console.WriteLine("Servers in child processes: one for the reads and search, one for CreateService and the referrals (so search sees the same directory in every round)");
+    if (referralWork is not null)
+    {
+        Console.WriteLine($"Referrals: a Moerwijk social neighbourhood team refers debt needs to '{referralWork.ServiceName}'; needs and REQUESTED referrals are recorded through the API before each slice and round, outside the measurement");
+    }
+
     Console.WriteLine("Server CPU per call: the server process's CPU time from the start of a round until it is idle again, over the calls of the round");
     Console.WriteLine("Client CPU per call: this process's CPU time during the round (callers, gRPC client, response parsing), over the calls of the round");
 
@@ -142,6 +161,11 @@ try
         var rate = Load.Median(rows.Select(r => r.CallsPerSecond));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-55} {rate,10:F0} {Load.Median(rows.Select(r => r.P50)),8:F2} {Load.Median(rows.Select(r => r.P99)),8:F2} {Load.Median(rows.Select(r => r.ServerCpuMicrosecondsPerCall)),19:F0} {Load.Median(rows.Select(r => r.ClientCpuMicrosecondsPerCall)),19:F0} {rows.Sum(r => r.Errors),7} {rate / baseline,11:P1}"));
+    }
+
+    foreach (var ((scenario, measured), count) in Load.EndedEarly.OrderBy(e => e.Key.Scenario, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"ended early (what was prepared ran out; the rate is over the time run): {scenario}: {count} {(measured ? "measured rounds" : "warm-up slices")}");
     }
 
     var serverErrors = await reads.StopAsync() + (writes is null ? 0 : await writes.StopAsync());

@@ -21,9 +21,14 @@ namespace ReferralNet.Benchmark;
 /// <param name="OrgAdmins">An org-admin of every demo organization that has one.</param>
 /// <param name="GpToken">The token of the demo GP whose consult the network view scenario plays.</param>
 /// <param name="GpServiceUserIds">A sample of the service users whose CARE consent that GP's practice holds.</param>
+/// <param name="CoordinatorToken">
+/// A professional of the Moerwijk social neighbourhood team, who registers service users, coordinates their cases and
+/// refers their needs to the debt counselling organization in the referral scenarios.
+/// </param>
+/// <param name="CoordinatorOrganizationId">That team's organization.</param>
 internal sealed record ServerInfo(
     string Address, string NetworkAdminToken, string OrganizationId, string ProfessionalId, string ProfessionalToken, IReadOnlyList<OrgAdmin> OrgAdmins,
-    string GpToken, IReadOnlyList<string> GpServiceUserIds);
+    string GpToken, IReadOnlyList<string> GpServiceUserIds, string CoordinatorToken, string CoordinatorOrganizationId);
 
 /// <summary>An org-admin's token for one organization.</summary>
 /// <param name="OrganizationId">The organization.</param>
@@ -86,6 +91,7 @@ internal static class ServeMode
 
         var orgAdmins = new List<OrgAdmin>();
         (string OrganizationId, Member Professional)? reader = null;
+        Member? coordinator = null;
         foreach (var organization in organizations)
         {
             var members = (await directory.ListMembersAsync(new ListMembersRequest { OrganizationId = organization.Id, PageSize = 200 }, admin)).Members;
@@ -98,12 +104,23 @@ internal static class ServeMode
             {
                 reader = (organization.Id, professional);
             }
+
+            // The referral scenarios' service users live in Moerwijk, where the debt counselling organization works.
+            if (coordinator is null && organization.Kind == OrganizationKind.SocialNeighbourhoodTeam && organization.Neighbourhoods.Contains(ReferralWork.Neighbourhood))
+            {
+                coordinator = members.FirstOrDefault(m => m.Role == MemberRole.Professional);
+            }
         }
 
         var (organizationId, reading) = reader ?? throw new InvalidOperationException("The demo directory has no debt counselling organization with a professional.");
         if (!orgAdmins.Any(a => a.OrganizationId == organizationId))
         {
             throw new InvalidOperationException("The debt counselling organization of the benchmark has no org-admin.");
+        }
+
+        if (coordinator is null)
+        {
+            throw new InvalidOperationException($"The demo directory has no social neighbourhood team in {ReferralWork.Neighbourhood} with a professional.");
         }
 
         // The GP of the README's walk-through, and the service users of the (generated) caseload the practice may see.
@@ -117,7 +134,7 @@ internal static class ServeMode
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServerInfo(
             address, Issuer(host).Issue(await host.NetworkAdminAsync()), organizationId, reading.Id, Token(host, reading, Role.Professional), orgAdmins,
-            Issuer(host).Issue(gp), gpServiceUsers);
+            Issuer(host).Issue(gp), gpServiceUsers, Token(host, coordinator, Role.Professional), coordinator.OrganizationId);
     }
 
     private static string Token(SqliteFixture host, Member member, Role role) => Issuer(host).Issue(new(member.Id, member.OrganizationId, role, true));
