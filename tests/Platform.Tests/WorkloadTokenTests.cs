@@ -95,7 +95,7 @@ public sealed class WorkloadTokenTests : IAsyncLifetime
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.Configure<ReferralNetOptions>(configuration.GetSection(ReferralNetOptions.Section));
         services.Configure<PersistenceOptions>(_ => { });
-        services.AddSingleton(clock);
+        services.AddSingleton(new TokenClock(clock));
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<DevTokenIssuer>();
         services.AddSingleton<WorkloadTokens>();
