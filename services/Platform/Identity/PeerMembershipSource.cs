@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Polly;
-using Polly.Timeout;
 using Proto = ReferralNet.Contracts.V1;
 
 namespace ReferralNet.Platform.Identity;

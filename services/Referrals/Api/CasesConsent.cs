@@ -45,9 +45,10 @@ public sealed class CasesConsent(GrpcClientFactory clients, WorkloadTokens token
         {
             throw new NotFoundException("Need", needId);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException || PeerCalls.IsUnreachable(ex))
         {
-            // A refusal of our own workload identity is a misconfiguration an operator must see; an outage is a warning.
+            // A refusal of our own workload identity, or a token this process cannot obtain, is a misconfiguration an
+            // operator must see; an outage is a warning. A caller who cancelled gets its cancellation, not this.
             logger.Log(PeerCalls.IsUnreachable(ex) ? LogLevel.Warning : LogLevel.Error, ex, "The cases service could not be asked about a referral's consent");
             throw new PeerUnavailableException("The cases service, which checks the referral's consent, is unreachable; nothing was written. Retry with back-off.", ex);
         }

@@ -147,9 +147,6 @@ public sealed class Referral : VersionedEntity
     /// <summary>When a referral on a waiting list is expected to go on.</summary>
     public DateTimeOffset? ExpectedResumeAt { get; private set; }
 
-    /// <summary>The status before the latest step (for its event).</summary>
-    public ReferralStatus? PreviousStatus { get; private set; }
-
     /// <summary>Every step, oldest first, the creation included.</summary>
     public IReadOnlyList<ReferralStep> History => _history;
 
@@ -164,9 +161,6 @@ public sealed class Referral : VersionedEntity
 
     /// <summary>True when it counts as a rejection for pillar-to-post.</summary>
     public bool Rejected => Status is ReferralStatus.Declined or ReferralStatus.Expired or ReferralStatus.Failed;
-
-    /// <summary>True while the receiver may still answer or work it (an open referral to the service blocks another).</summary>
-    public bool IsOpen => !IsFinal;
 
     /// <summary>True when the organization sent it.</summary>
     public bool SentBy(string organizationId) => FromOrganizationId == organizationId;
@@ -363,10 +357,10 @@ public sealed class Referral : VersionedEntity
             throw Illegal(to);
         }
 
-        PreviousStatus = Status;
+        var before = Status;
         Status = to;
         Touch(now);
-        _history.Add(new ReferralStep(Id, _history.Count + 1, PreviousStatus, to, actor.MemberId, actor.OrganizationId, note, now));
+        _history.Add(new ReferralStep(Id, _history.Count + 1, before, to, actor.MemberId, actor.OrganizationId, note, now));
     }
 
     private DomainRuleException Illegal(ReferralStatus to) =>

@@ -21,7 +21,6 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
 
         builder.Property(r => r.LifeDomain).HasConversion<string>().HasMaxLength(24);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
-        builder.Property(r => r.PreviousStatus).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Priority).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.DeclineReason).HasConversion<string>().HasMaxLength(32);
         builder.Property(r => r.FailureReason).HasConversion<string>().HasMaxLength(32);
@@ -47,7 +46,6 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         builder.Navigation(r => r.History).UsePropertyAccessMode(PropertyAccessMode.Field).HasField("_history");
         builder.Ignore(r => r.LastStep);
         builder.Ignore(r => r.IsFinal);
-        builder.Ignore(r => r.IsOpen);
         builder.Ignore(r => r.Helps);
         builder.Ignore(r => r.Rejected);
         builder.Ignore(r => r.ETag);

@@ -541,10 +541,6 @@ namespace ReferralNet.Referrals.Data.Migrations.Postgres
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");
 
-                    b.Property<string>("PreviousStatus")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -542,10 +542,6 @@ namespace ReferralNet.Referrals.Data.Migrations.SqlServer
                         .HasMaxLength(36)
                         .HasColumnType("nvarchar(36)");
 
-                    b.Property<string>("PreviousStatus")
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
-
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -532,10 +532,6 @@ namespace ReferralNet.Referrals.Data.Migrations.Sqlite
                         .HasMaxLength(36)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PreviousStatus")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(16)
