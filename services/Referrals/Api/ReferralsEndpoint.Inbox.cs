@@ -49,6 +49,10 @@ public sealed partial class ReferralsEndpoint
         async Task StreamInboxAsync(InboxSubscription subscription, CancellationToken listening, CancellationToken writing)
         {
             var sent = subscription.From;
+
+            // Positions the catch-up already sent: the feed may hand them out again when it was behind the database.
+            var covered = new HashSet<long>();
+            var liveAfter = Math.Max(subscription.From, resumeFrom ?? 0);
             string Token(long position) => pageTokens.Encode(new PageCursor([position.ToString(CultureInfo.InvariantCulture)]), tokenQuery);
 
             async Task SendAsync(Proto.WatchIncomingReferralsResponse message, long position)
@@ -76,9 +80,12 @@ public sealed partial class ReferralsEndpoint
                 // A replica whose feed is behind the one the client last read from skips what the client already has.
                 sent = Math.Max(sent, resumed);
 
+                // Everything committed after the client's position, including what this process's feed has not read yet:
+                // CAUGHT_UP means all of it was sent.
                 var missed = await db.InboxChanges.AsNoTracking()
-                    .Where(c => c.OrganizationId == organization && c.Position > resumed && c.Position <= subscription.From)
+                    .Where(c => c.OrganizationId == organization && c.Position > resumed)
                     .OrderBy(c => c.Position).ToListAsync(listening);
+                covered.UnionWith(missed.Select(c => c.Position));
                 var latest = missed.GroupBy(c => (c.Kind, c.ObjectId)).Select(g => g.MaxBy(c => c.Position)!).OrderBy(c => c.Position).ToList();
                 foreach (var item in await InboxFeed.LoadAsync(db, latest, listening))
                 {
@@ -87,6 +94,8 @@ public sealed partial class ReferralsEndpoint
                         await SendAsync(item.Message, item.Position);
                     }
                 }
+
+                sent = Math.Max(sent, covered.DefaultIfEmpty(sent).Max());
             }
             else
             {
@@ -122,7 +131,7 @@ public sealed partial class ReferralsEndpoint
 
                 while (subscription.Items.TryRead(out var item))
                 {
-                    if (item.Position > sent && Wanted(item, services))
+                    if (item.Position > liveAfter && !covered.Contains(item.Position) && Wanted(item, services))
                     {
                         await SendAsync(item.Message.Clone(), item.Position);
                     }
