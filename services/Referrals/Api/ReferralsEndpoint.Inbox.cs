@@ -99,6 +99,10 @@ public sealed partial class ReferralsEndpoint
             }
             else
             {
+                // Changes committed before the snapshot is read are in it: the feed, when behind, must not send them after.
+                covered.UnionWith(await db.InboxChanges.AsNoTracking()
+                    .Where(c => c.OrganizationId == organization && c.Position > subscription.From).Select(c => c.Position).ToListAsync(listening));
+                sent = Math.Max(sent, covered.DefaultIfEmpty(sent).Max());
                 var undecided = db.Referrals.AsNoTracking()
                     .Where(r => r.ToOrganizationId == organization && (r.Status == ReferralStatus.Requested || r.Status == ReferralStatus.Received));
                 if (services.Count > 0)
