@@ -22,7 +22,7 @@ public static class CasesModule
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment, [BsnKeys.KeyName]);
-        builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name);
+        builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name, new ProfessionalChanges());
         builder.Services.AddGrpcEndpoint<ServiceUsersEndpoint, CasesDbContext>(Name, Proto.ServiceUsersService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<CasesEndpoint, CasesDbContext>(Name, Proto.CasesService.Descriptor.FullName);
@@ -40,6 +40,8 @@ public static class CasesModule
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostCleared, PillarToPostHandler>());
         builder.Services.AddScoped<ReferralInvolvementHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralInvolvementHandler>());
+        builder.Services.AddScoped<SpannerProposalHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannersProposed, SpannerProposalHandler>());
         builder.Services.AddScoped<SpannerInvolvementHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssigned, SpannerInvolvementHandler>());
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannerAssignmentEnded, SpannerInvolvementHandler>());

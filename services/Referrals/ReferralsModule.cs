@@ -27,18 +27,9 @@ public static class ReferralsModule
         builder.Services.AddGrpcEndpoint<ReferralsEndpoint, ReferralsDbContext>(Name, Proto.ReferralsService.Descriptor.FullName);
         builder.Services.Configure<ReferralsOptions>(builder.Configuration.GetSection(ReferralsOptions.Section));
 
-        // The consent check is a real gRPC call even in one process (loopback to this host's own cases service), so that
-        // the embedded shape runs the same path, deadlines and workload identity as the distributed one; a process without
-        // cases reaches it through the Dapr sidecar or at its configured address.
+        // The consent check is a real gRPC call even in one process (loopback to this host's own cases service).
         builder.Services.AddWorkloadTokens();
-        if (runsCases && builder.Configuration[CasesPeerKey] is not { Length: > 0 } && !DaprOptions.From(builder.Configuration).Enabled)
-        {
-            builder.Services.AddGrpcClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, (services, client) => client.Address = LoopbackAddress.Of(services));
-        }
-        else
-        {
-            builder.AddPeerClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, "cases", CasesPeerKey, "which checks every referral's consent");
-        }
+        builder.AddPeerClient<Proto.ConsentsService.ConsentsServiceClient>(CasesConsent.ClientName, "cases", CasesPeerKey, "which checks every referral's consent", servedHere: runsCases);
 
         builder.Services.AddSingleton<CasesConsent>();
 

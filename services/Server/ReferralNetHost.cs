@@ -5,13 +5,14 @@ using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Referrals;
+using ReferralNet.Spanners;
 
 namespace ReferralNet.Server;
 
 /// <summary>Builds the ReferralNet process: the platform plus every service that configuration enables.</summary>
 public static class ReferralNetHost
 {
-    private static readonly string[] KnownServices = [OrganizationsModule.Name, CasesModule.Name, ReferralsModule.Name];
+    private static readonly string[] KnownServices = [OrganizationsModule.Name, CasesModule.Name, ReferralsModule.Name, SpannersModule.Name];
 
     /// <summary>Builds the host; <paramref name="configure"/> runs before the services register (tests add configuration there).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -50,6 +51,12 @@ public static class ReferralNetHost
             builder.AddReferrals(runsCases);
         }
 
+        var runsSpanners = options.Runs(SpannersModule.Name);
+        if (runsSpanners)
+        {
+            builder.AddSpanners(runsCases);
+        }
+
         // The demo's referrals go through the API as the demo's professionals, so they need every service in this process
         // (the directory for their tokens, cases for needs and consents) and the development issuer that signs the tokens.
         if (options.SeedDemoData && options.SeedDemoReferrals && runsOrganizations && runsCases && runsReferrals
@@ -76,6 +83,11 @@ public static class ReferralNetHost
             app.MapReferrals();
         }
 
+        if (runsSpanners)
+        {
+            app.MapSpanners();
+        }
+
         return app;
     }
 
@@ -91,6 +103,11 @@ public static class ReferralNetHost
         if (options.Runs(ReferralsModule.Name))
         {
             await app.Services.InitializeReferralsAsync(cancellationToken);
+        }
+
+        if (options.Runs(SpannersModule.Name))
+        {
+            await app.Services.InitializeSpannersAsync(cancellationToken);
         }
 
         // The directory seeds after the cases and referrals databases exist: its first events (organizations, services) are theirs too.

@@ -15,7 +15,7 @@ public sealed class ArchitectureTests
     private static readonly string[] Shared = ["Contracts", "Platform"];
 
     // Every service assembly; a new service adds its module type here (the type rules in LayerTests read it too).
-    internal static readonly Assembly[] ServiceAssemblies = [typeof(OrganizationsModule).Assembly, typeof(Cases.CasesModule).Assembly, typeof(Referrals.ReferralsModule).Assembly];
+    internal static readonly Assembly[] ServiceAssemblies = [typeof(OrganizationsModule).Assembly, typeof(Cases.CasesModule).Assembly, typeof(Referrals.ReferralsModule).Assembly, typeof(Spanners.SpannersModule).Assembly];
 
     public static TheoryData<string> ServiceProjects => [.. ServiceNames()];
 

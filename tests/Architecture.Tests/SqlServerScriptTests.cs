@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using ReferralNet.Cases.Data;
 using ReferralNet.Organizations.Data;
 using ReferralNet.Platform.Persistence;
+using ReferralNet.Referrals.Data;
+using ReferralNet.Spanners.Data;
 
 namespace ReferralNet.Architecture.Tests;
 
@@ -21,6 +23,14 @@ public sealed class SqlServerScriptTests
     [Fact]
     public void The_cases_script_is_current() =>
         AssertCurrent(new SqlServerFactory<SqlServerCasesDbContext>(), "Cases", "SqlServerCasesDbContext");
+
+    [Fact]
+    public void The_referrals_script_is_current() =>
+        AssertCurrent(new SqlServerFactory<SqlServerReferralsDbContext>(), "Referrals", "SqlServerReferralsDbContext");
+
+    [Fact]
+    public void The_spanners_script_is_current() =>
+        AssertCurrent(new SqlServerFactory<SqlServerSpannersDbContext>(), "Spanners", "SqlServerSpannersDbContext");
 
     private static void AssertCurrent<TContext>(SqlServerFactory<TContext> factory, string service, string context)
         where TContext : ServiceDbContext

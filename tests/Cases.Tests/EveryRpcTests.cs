@@ -46,7 +46,12 @@ public abstract class EveryRpcTests(CasesFixture fixture) : CasesTest(fixture)
     public async Task Every_rpc_but_listing_the_callers_cases_names_what_an_empty_request_lacks(string service, string rpc)
     {
         var practice = await NewPracticeAsync();
-        var caller = rpc == nameof(ConsentsService.ConsentsServiceClient.CheckReferralConsent) ? Fixture.AsWorkload("referrals") : practice.Call;
+        var caller = rpc switch
+        {
+            nameof(ConsentsService.ConsentsServiceClient.CheckReferralConsent) => Fixture.AsWorkload("referrals"),
+            nameof(ConsentsService.ConsentsServiceClient.CheckSupportConsent) => Fixture.AsWorkload("spanners"),
+            _ => practice.Call,
+        };
 
         // An empty ListCases asks for the caller's own caseload.
         if (rpc == nameof(CasesService.CasesServiceClient.ListCases))

@@ -24,6 +24,7 @@ public sealed class ReadinessTests
                 ["ConnectionStrings:organizations"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Timeout=2",
                 ["ConnectionStrings:cases"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Timeout=2",
                 ["ConnectionStrings:referrals"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Timeout=2",
+                ["ConnectionStrings:spanners"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Timeout=2",
                 ["ReferralNet:Auth:DevIssuer"] = "true",
                 ["ReferralNet:Auth:SigningKey"] = Convert.ToBase64String(new byte[32]),
             });

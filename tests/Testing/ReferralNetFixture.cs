@@ -79,6 +79,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
             settings["ConnectionStrings:organizations"] = await cluster.CreateDatabaseAsync("organizations");
             settings["ConnectionStrings:cases"] = await cluster.CreateDatabaseAsync("cases");
             settings["ConnectionStrings:referrals"] = await cluster.CreateDatabaseAsync("referrals");
+            settings["ConnectionStrings:spanners"] = await cluster.CreateDatabaseAsync("spanners");
         }
 
         foreach (var (key, value) in Configuration)

@@ -239,6 +239,65 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         return response;
     }
 
+    /// <inheritdoc />
+    [Authorize(Policy = Workload.Policy)]
+    [Audited(AuditKind.Read, "service-user", "support-check")]
+    public override async Task<Proto.CheckSupportConsentResponse> CheckSupportConsent(Proto.CheckSupportConsentRequest request, ServerCallContext context)
+    {
+        var now = time.GetUtcNow();
+        var cancellationToken = context.CancellationToken;
+        audit.Subject(request.ServiceUserId, request.ServiceUserId);
+        var organization = new Caller(request.MemberId, request.OrganizationId, Role.Professional)
+        {
+            OrganizationKind = await KindOfAsync(request.OrganizationId, cancellationToken),
+        };
+
+        // What the organization may not see does not exist for it, as on its own calls.
+        var visible = await db.VisibleAsync(request.ServiceUserId, organization, now, cancellationToken) ?? throw new NotFoundException("ServiceUser", request.ServiceUserId);
+        var user = visible.User;
+        audit.Subject(user.Id, user.Id);
+        Need? need = null;
+        if (request.NeedId.Length > 0)
+        {
+            need = await db.VisibleNeeds(organization, now).AsNoTracking().FirstOrDefaultAsync(n => n.Id == request.NeedId && n.ServiceUserId == user.Id, cancellationToken)
+                ?? throw new NotFoundException("Need", request.NeedId);
+        }
+
+        var coordination = db.GrantsTo(organization, now).AsNoTracking().Where(c => c.ServiceUserId == user.Id && c.Purpose == ConsentPurpose.Coordination);
+        if (need is not null)
+        {
+            coordination = coordination.Where(c => (c.DomainMask & need.DomainBit) != 0);
+        }
+
+        var response = new Proto.CheckSupportConsentResponse { ServiceUserId = user.Id, NeedLifeDomain = (Proto.LifeDomain)(need?.LifeDomain ?? 0) };
+        var granting = await coordination.OrderBy(c => c.EndAt == null ? 0 : 1).ThenByDescending(c => c.EndAt).FirstOrDefaultAsync(cancellationToken);
+        if (granting is null)
+        {
+            return response;
+        }
+
+        audit.Grounds($"consent:{granting.Id}");
+        var covered = await coordination.Select(c => c.DomainMask).ToListAsync(cancellationToken);
+        var mask = covered.Aggregate(0, (all, m) => all | m);
+        var openNeeds = await db.Needs.AsNoTracking()
+            .Where(n => n.ServiceUserId == user.Id && n.Status != NeedStatus.Met && n.Status != NeedStatus.Unmet && (n.DomainBit & mask) != 0)
+            .OrderBy(n => n.Id).Select(n => new { n.Id, n.LifeDomain, n.Status }).ToListAsync(cancellationToken);
+        var household = await db.HouseholdLinks.AsNoTracking().Where(l => l.ServiceUserId == user.Id).Select(l => l.OtherServiceUserId).ToListAsync(cancellationToken);
+        var openCase = await db.Cases.AsNoTracking().Where(c => c.ServiceUserId == user.Id && c.Status == CaseStatus.Open)
+            .Select(c => new { c.Id, c.CoordinatorMemberId, c.CoordinatorOrganizationId }).FirstOrDefaultAsync(cancellationToken);
+        response.Granted = true;
+        response.ConsentId = granting.Id;
+        response.ConsentEndTime = granting.EndAt?.ToProtoTimestamp();
+        response.Neighbourhood = user.Neighbourhood;
+        response.Languages.AddRange(user.Languages);
+        response.OpenNeeds.AddRange(openNeeds.Select(n => new Proto.SupportNeed { NeedId = n.Id, LifeDomain = (Proto.LifeDomain)n.LifeDomain, Status = (Proto.NeedStatus)n.Status }));
+        response.HouseholdServiceUserIds.AddRange(household);
+        response.CaseId = openCase?.Id ?? "";
+        response.CoordinatorMemberId = openCase?.CoordinatorMemberId ?? "";
+        response.CoordinatorOrganizationId = openCase?.CoordinatorOrganizationId ?? "";
+        return response;
+    }
+
     // The consents of a service user the caller may read, or null when it may read none of them.
     private async Task<IQueryable<Consent>?> ReadableConsentsAsync(string serviceUserId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -188,11 +188,6 @@ internal static class ProtoMapping
         };
     }
 
-    public static Proto.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
-
-    // Validated before it gets here (CalendarDateRules).
-    public static DateOnly ToDate(this Proto.CalendarDate date) => new(date.Year, date.Month, date.Day);
-
     public static Proto.Consent ToProto(this Consent consent, DateTimeOffset now)
     {
         var proto = new Proto.Consent

@@ -15,17 +15,6 @@ internal static class BsnRules
         rule.Must(bsn => Domain.Bsn.Parse(bsn) is not null).WithMessage(Message);
 }
 
-internal sealed class CalendarDateValidator : RequestValidator<Proto.CalendarDate>
-{
-    public CalendarDateValidator()
-    {
-        RuleFor(d => d.Year).InclusiveBetween(1900, 2200);
-        RuleFor(d => d.Month).InclusiveBetween(1, 12);
-        RuleFor(d => d.Day).Must((d, day) => d.Year is >= 1900 and <= 2200 && d.Month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(d.Year, d.Month))
-            .WithMessage("must be a day of the month");
-    }
-}
-
 internal sealed class ServiceUserValidator : RequestValidator<Proto.ServiceUser>
 {
     public ServiceUserValidator()
@@ -197,6 +186,17 @@ internal sealed class CheckReferralConsentRequestValidator : RequestValidator<Pr
         RuleFor(r => r.FromMemberId).Id();
         RuleFor(r => r.ToOrganizationId).Id();
         RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
+    }
+}
+
+internal sealed class CheckSupportConsentRequestValidator : RequestValidator<Proto.CheckSupportConsentRequest>
+{
+    public CheckSupportConsentRequestValidator()
+    {
+        RuleFor(r => r.ServiceUserId).Id();
+        RuleFor(r => r.OrganizationId).Id();
+        RuleFor(r => r.MemberId).Id();
+        RuleFor(r => r.NeedId).MaximumLength(FieldRules.MaxIdLength);
     }
 }
 

@@ -44,5 +44,5 @@ public static class TimelineWriter
     /// <summary>An enum value as words: "PhysicalHealth" → "physical health".</summary>
     public static string Words<T>(T value)
         where T : struct, Enum =>
-        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        EnumWords.Of(value);
 }

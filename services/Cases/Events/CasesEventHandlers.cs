@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReferralNet.Cases.Data;
 using ReferralNet.Cases.Domain;
 using ReferralNet.Platform.Api;
+using ReferralNet.Platform.Domain;
 using ReferralNet.Platform.Messaging;
 using Proto = ReferralNet.Contracts.V1;
 
@@ -277,6 +278,28 @@ public sealed class PillarToPostHandler(TimeProvider time)
         }
 
         db.Alert(need.ServiceUserId, need.AtRisk ? "Need at risk of pillar-to-post" : "Need no longer at risk of pillar-to-post", at, needId: need.Id, domain: need.LifeDomain);
+    }
+}
+
+/// <summary>
+/// Tells the coordinator, on the service user's timeline (and so in the network view), which boundary spanners the
+/// spanners service proposes for a need at risk, or that none fits; once per finding of the risk.
+/// </summary>
+public sealed class SpannerProposalHandler : IIntegrationEventHandler<CasesDbContext, Proto.SpannersProposed>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(CasesDbContext db, Proto.SpannersProposed proposed, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!await db.AcceptsAsync($"spanner-proposal:{proposed.NeedId}", proposed.Version, ends: false, cancellationToken)
+            || await db.Needs.AsNoTracking().SingleOrDefaultAsync(n => n.Id == proposed.NeedId, cancellationToken) is not { } need)
+        {
+            return;
+        }
+
+        var what = proposed.Spanners.Count == 0
+            ? "No boundary spanner fits the need at risk: the coordinator needs to look further"
+            : $"Boundary spanners proposed for the need at risk: {string.Join("; ", proposed.Spanners.Select(s => $"{s.DisplayName} ({s.RankingReason})"))}";
+        db.Alert(need.ServiceUserId, what.Capped(300, "…"), metadata.OccurredAt, proposed.CoordinatorOrganizationId, need.Id, need.LifeDomain);
     }
 }
 

@@ -23,6 +23,12 @@ public static class ProtoValues
     /// <summary>An instant as it goes on the wire: at storage precision, so an answer equals what a later read returns.</summary>
     public static Timestamp ToProtoTimestamp(this DateTimeOffset instant) => Timestamp.FromDateTimeOffset(Instants.AtStoragePrecision(instant));
 
+    /// <summary>A date as it goes on the wire.</summary>
+    public static Contracts.V1.CalendarDate ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    /// <summary>A client's date; check it with <see cref="CalendarDateValidator"/> first.</summary>
+    public static DateOnly ToDate(this Contracts.V1.CalendarDate date) => new(date.Year, date.Month, date.Day);
+
     /// <summary>True for a duration that converts to a TimeSpan of whole seconds (unset counts as valid: optional).</summary>
     public static bool IsValid(Duration? duration) =>
         duration is null || (duration.Seconds is >= -315_576_000_000 and <= 315_576_000_000 && duration.Nanos is > -1_000_000_000 and < 1_000_000_000

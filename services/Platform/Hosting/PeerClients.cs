@@ -19,12 +19,19 @@ public static class PeerClients
     /// <summary>
     /// Registers the named client <paramref name="name"/> of <typeparamref name="TClient"/> for the peer service
     /// <paramref name="service"/>: through the sidecar when <c>ReferralNet:Dapr:Enabled</c>, else at the address in
-    /// <paramref name="addressKey"/>; <paramref name="why"/> says in the start-up error what the address is needed for.
+    /// <paramref name="addressKey"/>, else, when this process runs the peer itself (<paramref name="servedHere"/>), at its
+    /// own address: the embedded shape then takes the same path, deadlines and workload identity as the distributed one.
+    /// <paramref name="why"/> says in the start-up error what the address is needed for.
     /// </summary>
-    public static IHttpClientBuilder AddPeerClient<TClient>(this WebApplicationBuilder builder, string name, string service, string addressKey, string why)
+    public static IHttpClientBuilder AddPeerClient<TClient>(this WebApplicationBuilder builder, string name, string service, string addressKey, string why, bool servedHere = false)
         where TClient : class
     {
         var dapr = DaprOptions.From(builder.Configuration);
+        if (servedHere && !dapr.Enabled && builder.Configuration[addressKey] is not { Length: > 0 })
+        {
+            return builder.Services.AddGrpcClient<TClient>(name, (services, client) => client.Address = LoopbackAddress.Of(services));
+        }
+
         if (dapr.Enabled)
         {
             var sidecar = new Uri(dapr.GrpcEndpoint!);

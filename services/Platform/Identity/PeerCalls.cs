@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -48,6 +50,34 @@ public static class PeerCalls
     /// <summary>True when <paramref name="exception"/> means the peer could not answer (as opposed to a refusal it gave).</summary>
     public static bool IsUnreachable(Exception exception) =>
         exception is BrokenCircuitException or TimeoutRejectedException or HttpRequestException || (exception is RpcException rpc && IsTransient(rpc));
+
+    /// <summary>
+    /// Calls the peer behind the named client <paramref name="clientName"/> as the workload <paramref name="callingService"/>,
+    /// through <paramref name="pipeline"/>, each attempt with its deadline. NOT_FOUND, the peer's answer about the thing
+    /// asked for, reaches the caller as it came; any other failure becomes <see cref="PeerUnavailableException"/> with
+    /// <paramref name="unavailable"/> as its message: an outage is logged as a warning, a refusal of this process's own
+    /// identity (a misconfiguration an operator must see) as an error. A caller who cancelled gets its cancellation.
+    /// </summary>
+    public static async Task<TResponse> CallAsync<TClient, TResponse>(
+        this ResiliencePipeline pipeline, GrpcClientFactory clients, string clientName, WorkloadTokens tokens, string callingService,
+        Func<TClient, Metadata, DateTime, CancellationToken, Task<TResponse>> call, ILogger logger, string unavailable, CancellationToken cancellationToken)
+        where TClient : class
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(async token =>
+            {
+                var client = clients.CreateClient<TClient>(clientName);
+                var headers = await tokens.WorkloadHeadersAsync(callingService, token);
+                return await call(client, headers, DateTime.UtcNow + AttemptDeadline, token);
+            }, cancellationToken);
+        }
+        catch (Exception ex) when ((ex is RpcException { StatusCode: not StatusCode.NotFound } or InvalidOperationException || IsUnreachable(ex)) && !cancellationToken.IsCancellationRequested)
+        {
+            logger.Log(IsUnreachable(ex) ? LogLevel.Warning : LogLevel.Error, ex, "A peer call of {Client} failed", clientName);
+            throw new PeerUnavailableException(unavailable, ex);
+        }
+    }
 
     /// <summary>Call headers carrying the workload token of <paramref name="callingService"/>.</summary>
     public static async Task<Metadata> WorkloadHeadersAsync(this WorkloadTokens tokens, string callingService, CancellationToken cancellationToken) =>

@@ -34,23 +34,13 @@ public sealed class CasesConsent(GrpcClientFactory clients, WorkloadTokens token
         };
         try
         {
-            return await _pipeline.ExecuteAsync(async token =>
-            {
-                var client = clients.CreateClient<Proto.ConsentsService.ConsentsServiceClient>(ClientName);
-                var headers = await tokens.WorkloadHeadersAsync(ReferralsModule.Name, token);
-                return await client.CheckReferralConsentAsync(request, headers, DateTime.UtcNow + PeerCalls.AttemptDeadline, token);
-            }, cancellationToken);
+            return await _pipeline.CallAsync<Proto.ConsentsService.ConsentsServiceClient, Proto.CheckReferralConsentResponse>(
+                clients, ClientName, tokens, ReferralsModule.Name, (client, headers, deadline, token) => client.CheckReferralConsentAsync(request, headers, deadline, token).ResponseAsync,
+                logger, "The cases service, which checks the referral's consent, is unreachable; nothing was written. Retry with back-off.", cancellationToken);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
             throw new NotFoundException("Need", needId);
-        }
-        catch (Exception ex) when (ex is RpcException or InvalidOperationException || PeerCalls.IsUnreachable(ex))
-        {
-            // A refusal of our own workload identity, or a token this process cannot obtain, is a misconfiguration an
-            // operator must see; an outage is a warning. A caller who cancelled gets its cancellation, not this.
-            logger.Log(PeerCalls.IsUnreachable(ex) ? LogLevel.Warning : LogLevel.Error, ex, "The cases service could not be asked about a referral's consent");
-            throw new PeerUnavailableException("The cases service, which checks the referral's consent, is unreachable; nothing was written. Retry with back-off.", ex);
         }
     }
 }

@@ -446,3 +446,30 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202032539_DerivePreviousStatus'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[referrals]') AND [c].[name] = N'PreviousStatus');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [referrals] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [referrals] DROP COLUMN [PreviousStatus];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202032539_DerivePreviousStatus'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202032539_DerivePreviousStatus', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

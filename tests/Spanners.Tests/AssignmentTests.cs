@@ -1,0 +1,125 @@
+namespace ReferralNet.Spanners.Tests;
+
+/// <summary>Assignments: proposed by the coordinating organization, started by both agreements, shown in the network view.</summary>
+public abstract class AssignmentTests(SpannersFixture fixture) : SpannersTest(fixture)
+{
+    [SkippableFact]
+    public async Task An_assignment_starts_when_spanner_and_service_user_agree_and_the_network_view_shows_the_constant_contact()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter);
+        var coordinated = await CoordinatedAsync();
+
+        var proposed = await ProposeAsync(coordinated, spanner, requestId: "assign-1");
+        Assert.Equal(AssignmentStatus.Proposed, proposed.Status);
+        Assert.Null(proposed.StartTime);
+        Assert.Equal(coordinated.Case.Id, proposed.CaseId);
+        Assert.Equal(proposed.Id, (await ProposeAsync(coordinated, spanner, requestId: "assign-1")).Id);
+        await FailsWith(StatusCode.AlreadyExists, "ALREADY_ASSIGNED", () => ProposeAsync(coordinated, spanner, constantContact: false));
+
+        // The coordinator cannot agree for the spanner, nor the spanner's organization for the service user.
+        await FailsWith(StatusCode.PermissionDenied, "NOT_SPANNER_ORGANIZATION", () => Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.Spanner }, coordinated.Team.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.ServiceUser }, supporter.Call).ResponseAsync);
+        var halfway = (await Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.Spanner }, supporter.Call)).Assignment;
+        Assert.Equal(AssignmentStatus.Proposed, halfway.Status);
+        Assert.NotNull(halfway.SpannerAgreeTime);
+        await FailsWith(StatusCode.Aborted, () => Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.ServiceUser }, coordinated.Team.Call).ResponseAsync);
+        Assert.Empty(await OutboxAsync<SpannerAssigned>(proposed.Id));
+
+        var active = (await Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = halfway.Id, Etag = halfway.Etag, Party = AssignmentParty.ServiceUser }, coordinated.Team.Call)).Assignment;
+        Assert.Equal(AssignmentStatus.Active, active.Status);
+        Assert.True(active.Active);
+        Assert.NotNull(active.StartTime);
+        var assigned = Assert.Single(await OutboxAsync<SpannerAssigned>(active.Id));
+        Assert.True(assigned.ConstantContact);
+        Assert.Equal(spanner.DisplayName, assigned.SpannerDisplayName);
+
+        var view = await EventuallyAsync(async () =>
+            (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View is { ConstantContact: not null } v ? v : null);
+        Assert.Equal(spanner.Id, view.ConstantContact.SpannerId);
+        Assert.Equal(active.Id, view.ConstantContact.AssignmentId);
+
+        var listed = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).Assignments;
+        Assert.Equal([active.Id], listed.Select(a => a.Id));
+        Assert.Equal([active.Id], (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { SpannerId = spanner.Id }, supporter.Call)).Assignments.Select(a => a.Id));
+    }
+
+    [SkippableFact]
+    public async Task Organization_B_cannot_assign_spanners_to_organization_As_case_nor_see_its_assignments()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter);
+        var coordinated = await CoordinatedAsync();
+        var other = await NewPracticeAsync();
+        var request = new AssignSpannerRequest { Assignment = new SpannerAssignment { SpannerId = spanner.Id, ServiceUserId = coordinated.User.Id } };
+
+        await FailsWith(StatusCode.NotFound, () => Spanners.AssignSpannerAsync(request, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = coordinated.User.Id }, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.PermissionDenied, () => Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { SpannerId = spanner.Id }, other.Call).ResponseAsync);
+
+        // A coordination consent of its own does not make B the case's coordinator.
+        await GrantAsync(coordinated.Team, coordinated.User.Id, other, ConsentPurpose.Coordination, [LifeDomain.Debt]);
+        await FailsWith(StatusCode.PermissionDenied, "NOT_COORDINATOR", () => Spanners.AssignSpannerAsync(request, other.Call).ResponseAsync);
+        var proposed = await ProposeAsync(coordinated, spanner);
+        await FailsWith(StatusCode.NotFound, () => Spanners.EndSpannerAssignmentAsync(
+            new EndSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Reason = AssignmentEndReason.Completed }, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.NotFound, () => Spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.ServiceUser }, other.Call).ResponseAsync);
+    }
+
+    [SkippableFact]
+    public async Task A_revoked_consent_stops_the_coordinators_next_call_and_ending_frees_the_place()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter, s => s.MaxServiceUsers = 1);
+        var coordinated = await CoordinatedAsync();
+        var active = await AssignedAsync(coordinated, spanner, supporter);
+        Assert.Equal(1, (await ReadAsync(spanner, supporter)).ActiveAssignments);
+
+        await FailsWith(StatusCode.InvalidArgument, () => Spanners.EndSpannerAssignmentAsync(
+            new EndSpannerAssignmentRequest { Id = active.Id, Etag = active.Etag, Reason = AssignmentEndReason.SpannerStopped }, coordinated.Team.Call).ResponseAsync);
+        var ended = (await Spanners.EndSpannerAssignmentAsync(
+            new EndSpannerAssignmentRequest { Id = active.Id, Etag = active.Etag, Reason = AssignmentEndReason.SpannerRequest, Note = "Verhuist.", RequestId = "end-1" }, supporter.Call)).Assignment;
+        Assert.Equal(AssignmentStatus.Ended, ended.Status);
+        Assert.Equal(ended.Etag, (await Spanners.EndSpannerAssignmentAsync(
+            new EndSpannerAssignmentRequest { Id = active.Id, Etag = active.Etag, Reason = AssignmentEndReason.SpannerRequest, Note = "Verhuist.", RequestId = "end-1" }, supporter.Call)).Assignment.Etag);
+        Assert.Equal(0, (await ReadAsync(spanner, supporter)).ActiveAssignments);
+        Assert.Equal(AssignmentEndReason.SpannerRequest, Assert.Single(await OutboxAsync<SpannerAssignmentEnded>(active.Id)).Reason);
+
+        var consents = (await Consents.ListConsentsAsync(new ListConsentsRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).Consents;
+        var coordination = Assert.Single(consents, c => c.Purpose == ConsentPurpose.Coordination);
+        await Consents.RevokeConsentAsync(new RevokeConsentRequest { Id = coordination.Id, Etag = coordination.Etag, Reason = "Wil geen hulp meer." }, coordinated.Team.Call);
+        await FailsWith(StatusCode.NotFound, () => ProposeAsync(coordinated, spanner));
+        await FailsWith(StatusCode.NotFound, () => Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call).ResponseAsync);
+    }
+
+    [SkippableFact]
+    public async Task Racing_proposals_for_the_last_place_give_one_assignment()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter, s => s.MaxServiceUsers = 1);
+        var team = await NewPracticeAsync();
+        var users = new List<Coordinated>();
+        for (var i = 0; i < 6; i++)
+        {
+            users.Add(await CoordinatedAsync(team: team));
+        }
+
+        var outcomes = await RaceAsync(users.Count, i => ProposeAsync(users[i], spanner));
+
+        Assert.Single(outcomes, o => o.Error is null);
+        Assert.All(outcomes.Where(o => o.Error is not null), o => Assert.Equal("SPANNER_FULL", Reason(o.Error!)));
+        Assert.Equal(1, (await ReadAsync(spanner, supporter)).ActiveAssignments);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class AssignmentTestsOnSqlite(SpannersSqliteFixture fixture) : AssignmentTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class AssignmentTestsOnPostgres(SpannersPostgresFixture fixture) : AssignmentTests(fixture);
