@@ -10,6 +10,11 @@ if (args is ["verify-audit", ..])
     return await ReferralNetHost.RunVerifyAuditCommandAsync(args[1..], Console.Out);
 }
 
+if (args is ["openapi", ..])
+{
+    return await ReferralNetHost.RunOpenApiCommandAsync(args[1..], Console.Out);
+}
+
 if (args is ["migrate", ..])
 {
     return await ReferralNetHost.RunMigrateCommandAsync(args[1..]);

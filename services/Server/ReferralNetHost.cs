@@ -169,6 +169,52 @@ public static class ReferralNetHost
     }
 
     /// <summary>
+    /// <c>openapi [file]</c>: writes the OpenAPI document of the REST surface (every service, and the operator clock, whose
+    /// RPCs are part of the contract even where a process does not serve them) to <paramref name="output"/> or the file.
+    /// The host serves the same document at <see cref="RestTranscoding.OpenApiPath"/>; docs/openapi.json is its checked-in copy.
+    /// </summary>
+    public static async Task<int> RunOpenApiCommandAsync(string[] args, TextWriter output)
+    {
+        // The document lists the endpoints of a started host (ASP.NET Core's endpoint data source is filled when the request
+        // pipeline is built), so the command starts one on a loopback port, over empty databases in a folder of its own.
+        var data = Directory.CreateTempSubdirectory("referralnet-openapi-");
+        string document;
+        try
+        {
+            await using var app = Build(args.Where(a => a.StartsWith('-')).ToArray(), builder =>
+            {
+                QuietCommandLine(builder);
+                builder.Configuration.AddInMemoryCollection([
+                    new(OperatorClock.EnabledKey, "true"),
+                    new($"{PersistenceOptions.Section}:DataDirectory", data.FullName),
+                    new($"{ReferralNetOptions.Section}:SeedDemoData", "false"),
+                ]);
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+            });
+            await app.InitializeAsync();
+            await app.StartAsync();
+            document = RestTranscoding.OpenApiJson(app.Services);
+            await app.StopAsync();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            data.Delete(recursive: true);
+        }
+
+        if (args.FirstOrDefault(a => !a.StartsWith('-')) is { } file)
+        {
+            await File.WriteAllTextAsync(file, document);
+        }
+        else
+        {
+            await output.WriteAsync(document);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
     /// <c>verify-audit &lt;service&gt; [--checkpoint &lt;token&gt;]</c>: verifies a service's whole audit trail against its key and
     /// checkpoints (and a checkpoint token from the log) and prints the first bad record. Exit code 0 intact, 1 broken, 2 usage.
     /// </summary>

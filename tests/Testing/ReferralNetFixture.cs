@@ -33,6 +33,9 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
     /// <summary>An HTTP/2 channel to the host.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
 
+    /// <summary>The host's address (gRPC and REST share it).</summary>
+    public Uri Address { get; private set; } = null!;
+
     /// <summary>What the server logged at Error level.</summary>
     public ServerErrorLog ServerErrors { get; } = new();
 
@@ -90,6 +93,7 @@ public abstract class ReferralNetFixture(DatabaseProvider provider, bool seedDem
         _app = BuildHost();
         await _app.InitializeAsync();
         Channel = await StartAsync(_app);
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     /// <summary>The host's configuration as command-line arguments, for the server's commands (verify-audit, dev-token).</summary>

@@ -48,12 +48,13 @@ public sealed class RefusalAudit(
             return;
         }
 
-        var method = (context.Request.Path.Value ?? "").Capped(200);
+        // The gRPC method path, also for a REST call, so the record goes to the called service's trail either way.
+        var method = Hosting.RestTranscoding.MethodOf(context).Capped(200);
         var (member, organization, role) = ClaimedIdentity(context);
         var outcome = result.Forbidden ? nameof(Grpc.Core.StatusCode.PermissionDenied) : nameof(Grpc.Core.StatusCode.Unauthenticated);
         var reason = result.Forbidden
             ? "FORBIDDEN: " + (result.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message ?? "the policy refused the caller")
-            : await AuthenticationFailureAsync(context);
+            : await GrpcAuthorizationResults.AuthenticationFailureAsync(context);
         if (suppressed > 0)
         {
             logger.LogWarning("{Count} more calls were refused at the door in the last minute without a record of their own", suppressed);
@@ -117,20 +118,6 @@ public sealed class RefusalAudit(
 
     private static string Claim(JsonWebToken token, string name, int length) =>
         token.TryGetPayloadValue<string>(name, out var value) && value is not null ? value.Capped(length) : "";
-
-    // The bearer handler authenticates once per request and keeps its result, so asking again costs nothing.
-    private static async Task<string> AuthenticationFailureAsync(HttpContext context) =>
-        (await context.AuthenticateAsync()).Failure switch
-        {
-            null when context.Request.Headers.Authorization.Count == 0 => "NO_TOKEN",
-            null => "TOKEN_NOT_ACCEPTED",
-            SecurityTokenExpiredException => "TOKEN_EXPIRED",
-            SecurityTokenNotYetValidException => "TOKEN_NOT_YET_VALID",
-            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "TOKEN_SIGNATURE_INVALID",
-            SecurityTokenInvalidIssuerException => "TOKEN_ISSUER_INVALID",
-            SecurityTokenInvalidAudienceException => "TOKEN_AUDIENCE_INVALID",
-            _ => "TOKEN_INVALID",
-        };
 }
 
 /// <summary>

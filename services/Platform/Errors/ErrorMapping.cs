@@ -37,17 +37,27 @@ public static class ErrorMapping
     /// </summary>
     public static void WriteTrailersOnly(Microsoft.AspNetCore.Http.HttpResponse response, Code code, string reason, string message)
     {
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)code,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
-        };
+        var status = Reasoned(code, reason, message);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["grpc-message"] = Uri.EscapeDataString(message);
         response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(status));
+    }
+
+    /// <summary>
+    /// Answers a call refused before its RPC runs: a gRPC call with a trailers-only status (<see cref="WriteTrailersOnly"/>),
+    /// a REST call with the same status as google.rpc.Status JSON.
+    /// </summary>
+    public static Task WriteRefusalAsync(Microsoft.AspNetCore.Http.HttpContext context, Code code, string reason, string message)
+    {
+        if (Hosting.RestTranscoding.IsRest(context))
+        {
+            return Hosting.RestTranscoding.WriteStatusAsync(context.Response, Reasoned(code, reason, message));
+        }
+
+        WriteTrailersOnly(context.Response, code, reason, message);
+        return Task.CompletedTask;
     }
 
     /// <summary>The status (with rich details where there are some) for <paramref name="exception"/>.</summary>
@@ -122,8 +132,10 @@ public static class ErrorMapping
 
     private static RpcException Reasoned(Code code, ReasonedException exception) => Status(code, exception.Reason, exception.Message);
 
-    private static RpcException Status(Code code, string reason, string message) =>
-        new Google.Rpc.Status { Code = (int)code, Message = Bounded(message), Details = { Any.Pack(Info(reason)) } }.ToRpcException();
+    private static RpcException Status(Code code, string reason, string message) => Reasoned(code, reason, Bounded(message)).ToRpcException();
+
+    private static Google.Rpc.Status Reasoned(Code code, string reason, string message) =>
+        new() { Code = (int)code, Message = message, Details = { Any.Pack(Info(reason)) } };
 
     private static ErrorInfo Info(string reason) => new() { Reason = reason, Domain = Domain };
 

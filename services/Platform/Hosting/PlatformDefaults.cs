@@ -32,8 +32,9 @@ public static class PlatformDefaults
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // gRPC over cleartext HTTP/2 (prior knowledge); TLS ends at the ingress or the Dapr sidecar.
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            // gRPC over cleartext HTTP/2 (prior knowledge) and REST/JSON over HTTP/1.1 or HTTP/2 on the same port; TLS ends at
+            // the ingress or the Dapr sidecar.
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseCleartextProtocolDetection(kestrel.Limits.RequestHeadersTimeout));
 
             // Kestrel measures the request-body data rate of HTTP/2 per connection, and a connection below it is aborted
             // with every call on it: one stream whose body arrives slowly or not at all would reset the calls that share its
@@ -50,7 +51,7 @@ public static class PlatformDefaults
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<AuditInterceptor>();
             grpc.Interceptors.Add<ValidationInterceptor>();
-        });
+        }).AddRestTranscoding();
         builder.Services.UseStrictRequestParsing();
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["live"]);
@@ -102,9 +103,12 @@ public static class PlatformDefaults
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<RequestPrefetch>(app.Services.GetRequiredService<IOptions<ReferralNetOptions>>().Value.MaxReceiveMessageSize);
+        var maxMessageSize = app.Services.GetRequiredService<IOptions<ReferralNetOptions>>().Value.MaxReceiveMessageSize;
+        app.UseMiddleware<RequestPrefetch>(maxMessageSize);
+        app.UseMiddleware<RestRequestParsing>(maxMessageSize);
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapOpenApiDocument();
         app.MapGrpcService<AuditEndpoint>();
         if (app.Services.GetService<OperatorClock>() is not null)
         {

@@ -31,7 +31,9 @@ internal sealed class RequestPrefetch(RequestDelegate next, ILogger<RequestPrefe
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming))
+        // A REST call of a transcoded RPC carries JSON, not a gRPC message: JSON transcoding reads and checks it.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
+            || RestTranscoding.IsRest(context))
         {
             await next(context);
             return;
