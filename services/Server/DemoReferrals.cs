@@ -49,6 +49,7 @@ public sealed class DemoReferrals(
     IMemberDirectory directory,
     DevTokenIssuer tokens,
     TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<ReferralNetOptions> options,
     ILogger<DemoReferrals> logger) : BackgroundService
 {
     // How long the seeding waits for the referrals service to learn a service from the directory's events.
@@ -100,11 +101,20 @@ public sealed class DemoReferrals(
         var watch = Stopwatch.StartNew();
         using var channel = GrpcChannel.ForAddress(LoopbackAddress.Of(services));
         var run = new Run(this, channel, cancellationToken);
+
+        // The spanners first: the proposal for Naima's need at risk then names who could stay with her.
+        var spanners = options.Value.Runs(Spanners.SpannersModule.Name) ? await SpannersAsync(run) : 0;
         await NaimaAsync(run);
         await HenkAsync(run);
         await AbdiAsync(run);
-        logger.LogInformation("Seeded the demo referrals: {Referrals} referrals in every state but expired, one need at risk of pillar-to-post, in {Elapsed} ms",
-            run.Created, watch.ElapsedMilliseconds);
+        if (spanners > 0)
+        {
+            await NaimasConstantContactAsync(run);
+        }
+
+        logger.LogInformation(
+            "Seeded the demo referrals: {Referrals} referrals in every state but expired, one need at risk of pillar-to-post; {Spanners} boundary spanners, Naima's constant contact among them; in {Elapsed} ms",
+            run.Created, spanners, watch.ElapsedMilliseconds);
         return DemoReferralsOutcome.Seeded;
     }
 
@@ -146,6 +156,36 @@ public sealed class DemoReferrals(
         var intake = await run.ReferAsync(coordinator, debts, await run.ConsentAsync(coordinator, naima, debt, LifeDomain.Debt, LifeDomain.Income),
             await run.ServiceAsync(debt, "Schuldhulpverlening: intake en stabilisatie"), "Arrears with the energy supplier and the housing corporation.");
         await run.HoldAsync(debt, await run.ReceiveAsync(debt, intake), TimeSpan.FromDays(21), "Intake planned in three weeks.");
+    }
+
+    // The boundary spanners of the demo's welfare organization, church and mosque, across the neighbourhoods and languages
+    // of the field study, with backups; one has reported a burden too high to take anyone new.
+    private async Task<int> SpannersAsync(Run run)
+    {
+        var welfare = await run.MemberAsync("rachid.moussaoui@welzijn-zuidwest.example");
+        var church = await run.MemberAsync("johannes.visscher@schuilplaats-moerwijk.example");
+        var mosque = await run.MemberAsync("said.idrissi@ar-rahma-transvaal.example");
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        var yasmina = await run.SpannerAsync(welfare, "Yasmina El Khatib", SpannerKind.ExpertByExperience, ["ar", "nl"], ["moerwijk", "transvaal"], [LifeDomain.Debt, LifeDomain.Income], 4, today.AddMonths(-8));
+        await run.SpannerAsync(welfare, "Fatima Benali", SpannerKind.Volunteer, ["ar", "tzm", "nl"], ["moerwijk"], [LifeDomain.Social, LifeDomain.Debt, LifeDomain.DailyFunctioning], 3, today.AddYears(-1), backup: yasmina);
+        var mehmet = await run.SpannerAsync(welfare, "Mehmet Yılmaz", SpannerKind.ExpertByExperience, ["tr", "nl"], ["schilderswijk"], [LifeDomain.Debt, LifeDomain.Addiction], 3, today.AddMonths(-3));
+        await run.SpannerAsync(welfare, "Ewa Kowalska", SpannerKind.CommunityVolunteer, ["pl", "nl"], ["moerwijk", "schilderswijk"], [LifeDomain.DailyFunctioning, LifeDomain.Language], 2, today.AddMonths(-14), backup: mehmet);
+        var rosa = await run.SpannerAsync(welfare, "Rosa Martina", SpannerKind.InformalCaregiver, ["pap", "nl"], ["schilderswijk"], [LifeDomain.Social, LifeDomain.Parenting], 2, today.AddYears(-2));
+        await run.CheckInAsync(welfare, rosa, 9, "Caring for her mother as well; too much at the moment.");
+        await run.SpannerAsync(church, "Anneke de Vries", SpannerKind.ChurchVolunteer, ["nl"], ["moerwijk"], [LifeDomain.Social], 5, today.AddMonths(-20));
+        await run.SpannerAsync(mosque, "Abdullahi Hassan", SpannerKind.CommunityVolunteer, ["so", "ar", "nl"], ["transvaal"], [LifeDomain.Social, LifeDomain.Language], 4, today.AddMonths(-6));
+        return 7;
+    }
+
+    // Naima's coordinator asks for a spanner who stays with her through the debts and the loneliness: the best match is an
+    // Arabic-speaking volunteer of Moerwijk, whom she and the volunteer both agree to.
+    private static async Task NaimasConstantContactAsync(Run run)
+    {
+        var coordinator = await run.MemberAsync("abdelkader.ziani@wijkteam-moerwijk.example");
+        var welfare = await run.MemberAsync("rachid.moussaoui@welzijn-zuidwest.example");
+        var naima = await run.ServiceUserAsync(coordinator, DemoCases.NaimaPlan);
+        await run.ConstantContactAsync(coordinator, welfare, naima, await run.NeedAsync(coordinator, naima, LifeDomain.Social),
+            "Naima is lonely since her divorce and has debts with the energy supplier; she prefers to speak Arabic.");
     }
 
     // Henk: loneliness helped; daily functioning withdrawn at one service and waiting at another.
@@ -246,6 +286,7 @@ public sealed class DemoReferrals(
         private readonly ConsentsService.ConsentsServiceClient _consents = new(channel);
         private readonly CasesService.CasesServiceClient _cases = new(channel);
         private readonly OrganizationsService.OrganizationsServiceClient _organizations = new(channel);
+        private readonly SpannersService.SpannersServiceClient _spanners = new(channel);
         private readonly Dictionary<string, Professional> _members = new(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>How many referrals the run created (redirects included).</summary>
@@ -354,6 +395,46 @@ public sealed class DemoReferrals(
 
         public async Task<Referral> EnteredInErrorAsync(Professional sender, Referral referral, string note) =>
             (await _referrals.MarkReferralEnteredInErrorAsync(new MarkReferralEnteredInErrorRequest { Id = referral.Id, Etag = referral.Etag, Note = note, RequestId = NewRequestId() }, As(sender))).Referral;
+
+        public async Task<BoundarySpanner> SpannerAsync(
+            Professional supporter, string name, SpannerKind kind, string[] languages, string[] neighbourhoods, LifeDomain[] domains, int places, DateOnly certificate,
+            BoundarySpanner? backup = null) =>
+            (await _spanners.RegisterSpannerAsync(new RegisterSpannerRequest
+            {
+                Spanner = new BoundarySpanner
+                {
+                    DisplayName = name,
+                    Kind = kind,
+                    Phone = "+31 70 000 0000",
+                    Languages = { languages },
+                    Neighbourhoods = { neighbourhoods },
+                    LifeDomains = { domains },
+                    MaxServiceUsers = places,
+                    HoursPerWeek = 4,
+                    BackupSpannerId = backup?.Id ?? "",
+                    ConductCertificateDate = new CalendarDate { Year = certificate.Year, Month = certificate.Month, Day = certificate.Day },
+                },
+                RequestId = NewRequestId(),
+            }, As(supporter))).Spanner;
+
+        public Task CheckInAsync(Professional supporter, BoundarySpanner spanner, int score, string note) =>
+            _spanners.RecordBurdenCheckInAsync(new RecordBurdenCheckInRequest { SpannerId = spanner.Id, Score = score, Note = note, RequestId = NewRequestId() }, As(supporter)).ResponseAsync;
+
+        // The best match for the need, proposed as the constant contact and agreed to by the spanner and the service user.
+        public async Task ConstantContactAsync(Professional coordinator, Professional supporter, string serviceUserId, string needId, string note)
+        {
+            var best = (await _spanners.MatchSpannersAsync(new MatchSpannersRequest { ServiceUserId = serviceUserId, NeedId = needId, PageSize = 1 }, As(coordinator))).Matches
+                .FirstOrDefault() ?? throw new InvalidOperationException("No demo spanner matches the need.");
+            var proposed = (await _spanners.AssignSpannerAsync(new AssignSpannerRequest
+            {
+                Assignment = new SpannerAssignment { SpannerId = best.Spanner.Id, ServiceUserId = serviceUserId, NeedId = needId, ConstantContact = true, Note = note },
+                RequestId = NewRequestId(),
+            }, As(coordinator))).Assignment;
+            var agreed = (await _spanners.ConfirmSpannerAssignmentAsync(
+                new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.Spanner, RequestId = NewRequestId() }, As(supporter))).Assignment;
+            await _spanners.ConfirmSpannerAssignmentAsync(
+                new ConfirmSpannerAssignmentRequest { Id = agreed.Id, Etag = agreed.Etag, Party = AssignmentParty.ServiceUser, RequestId = NewRequestId() }, As(coordinator));
+        }
 
         private static string NewRequestId() => Guid.NewGuid().ToString();
 

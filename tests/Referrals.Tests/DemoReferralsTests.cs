@@ -51,6 +51,61 @@ public sealed class DemoReferralsTests(DemoReferralsFixture fixture) : HostTest(
         Assert.Equal(seeded, await ReferralCountAsync());
     }
 
+    [Fact]
+    public async Task Naimas_arabic_speaking_spanner_stays_her_constant_contact_and_the_backup_takes_over_without_a_gap()
+    {
+        Assert.Equal(DemoReferralsOutcome.Seeded, await Fixture.Services.GetRequiredService<DemoReferrals>().Completion.WaitAsync(SeedingBound));
+        var directory = Fixture.Services.GetRequiredService<IMemberDirectory>();
+        var coordinator = Fixture.As((await directory.FindForSignInAsync("abdelkader.ziani@wijkteam-moerwijk.example", CancellationToken.None))!);
+        var welfare = Fixture.As((await directory.FindForSignInAsync("rachid.moussaoui@welzijn-zuidwest.example", CancellationToken.None))!);
+        var spanners = new SpannersService.SpannersServiceClient(Channel);
+        var networkView = new NetworkViewService.NetworkViewServiceClient(Channel);
+        var naima = (await new CasesService.CasesServiceClient(Channel).ListCasesAsync(new ListCasesRequest { PageSize = 200 }, coordinator)).Cases
+            .Single(c => c.Plan == Cases.Data.DemoData.DemoCases.NaimaPlan).ServiceUserId;
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+
+        // The need at risk brought a proposal, and the coordinator took the best match: an Arabic-speaking volunteer of Moerwijk.
+        var view = await EventuallyAsync(async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima, RecentEventLimit = 100 }, coordinator)).View
+            is { ConstantContact: not null } v && v.RecentEvents.Any(e => e.Summary.StartsWith("Boundary spanners proposed", StringComparison.Ordinal)) ? v : null);
+        Assert.Equal("Fatima Benali", view.ConstantContact.DisplayName);
+        var fatima = (await spanners.GetSpannerAsync(new GetSpannerRequest { Id = view.ConstantContact.SpannerId }, welfare)).Spanner;
+        Assert.Contains("ar", fatima.Languages);
+        Assert.Contains((await spanners.ListSpannersAtRiskAsync(new ListSpannersAtRiskRequest(), welfare)).Spanners, s => s.Spanner.DisplayName == "Rosa Martina" && s.Risks.Contains(SpannerRisk.HighBurden));
+
+        // Fatima stops: her backup is proposed, Naima keeps Fatima until the backup is agreed to, then has the backup.
+        var stopped = await spanners.StopSpannerAsync(new StopSpannerRequest { Id = fatima.Id, Etag = fatima.Etag, Reason = SpannerStopReason.MovedAway, HandoverNote = "Verhuist naar Rotterdam." }, welfare);
+        var succession = Assert.Single(stopped.Successions);
+        Assert.Equal(SuccessionBasis.Backup, succession.Basis);
+        Assert.Equal(fatima.Id, (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima }, coordinator)).View.ConstantContact.SpannerId);
+        var agreed = (await spanners.ConfirmSpannerAssignmentAsync(
+            new ConfirmSpannerAssignmentRequest { Id = succession.NewAssignment.Id, Etag = succession.NewAssignment.Etag, Party = AssignmentParty.Spanner }, welfare)).Assignment;
+        await spanners.ConfirmSpannerAssignmentAsync(new ConfirmSpannerAssignmentRequest { Id = agreed.Id, Etag = agreed.Etag, Party = AssignmentParty.ServiceUser }, coordinator);
+        var backup = await EventuallyAsync(async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima }, coordinator)).View.ConstantContact
+            is { } contact && contact.SpannerId == succession.NewAssignment.SpannerId ? contact : null);
+        Assert.Equal("Yasmina El Khatib", backup.DisplayName);
+
+        var report = await EventuallyAsync(async () => (await spanners.GetContinuityReportAsync(new GetContinuityReportRequest
+        {
+            Neighbourhood = "moerwijk", StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start), EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
+        }, coordinator)).Report is { ServiceUsersWithContact: > 0, OpenHandovers: 0 } r && r.SpannersPerHundredServiceUsers > 0 ? r : null);
+        Assert.Equal(0, report.GapDays);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
+        where T : class
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), bound.Token);
+        }
+    }
+
     private async Task<int> ReferralCountAsync()
     {
         await using var scope = Fixture.Services.CreateAsyncScope();
