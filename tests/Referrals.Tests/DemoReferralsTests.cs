@@ -65,7 +65,7 @@ public sealed class DemoReferralsTests(DemoReferralsFixture fixture) : HostTest(
         var start = DateTimeOffset.UtcNow.AddDays(-1);
 
         // The need at risk brought a proposal, and the coordinator took the best match: an Arabic-speaking volunteer of Moerwijk.
-        var view = await EventuallyAsync(async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima, RecentEventLimit = 100 }, coordinator)).View
+        var view = await EventuallyAsync(SeedingBound, async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima, RecentEventLimit = 100 }, coordinator)).View
             is { ConstantContact: not null } v && v.RecentEvents.Any(e => e.Summary.StartsWith("Boundary spanners proposed", StringComparison.Ordinal)) ? v : null);
         Assert.Equal("Fatima Benali", view.ConstantContact.DisplayName);
         var fatima = (await spanners.GetSpannerAsync(new GetSpannerRequest { Id = view.ConstantContact.SpannerId }, welfare)).Spanner;
@@ -80,30 +80,15 @@ public sealed class DemoReferralsTests(DemoReferralsFixture fixture) : HostTest(
         var agreed = (await spanners.ConfirmSpannerAssignmentAsync(
             new ConfirmSpannerAssignmentRequest { Id = succession.NewAssignment.Id, Etag = succession.NewAssignment.Etag, Party = AssignmentParty.Spanner }, welfare)).Assignment;
         await spanners.ConfirmSpannerAssignmentAsync(new ConfirmSpannerAssignmentRequest { Id = agreed.Id, Etag = agreed.Etag, Party = AssignmentParty.ServiceUser }, coordinator);
-        var backup = await EventuallyAsync(async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima }, coordinator)).View.ConstantContact
+        var backup = await EventuallyAsync(SeedingBound, async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima }, coordinator)).View.ConstantContact
             is { } contact && contact.SpannerId == succession.NewAssignment.SpannerId ? contact : null);
         Assert.Equal("Yasmina El Khatib", backup.DisplayName);
 
-        var report = await EventuallyAsync(async () => (await spanners.GetContinuityReportAsync(new GetContinuityReportRequest
+        var report = await EventuallyAsync(SeedingBound, async () => (await spanners.GetContinuityReportAsync(new GetContinuityReportRequest
         {
             Neighbourhood = "moerwijk", StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start), EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
         }, coordinator)).Report is { ServiceUsersWithContact: > 0, OpenHandovers: 0 } r && r.SpannersPerHundredServiceUsers > 0 ? r : null);
         Assert.Equal(0, report.GapDays);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
-        where T : class
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), bound.Token);
-        }
     }
 
     private async Task<int> ReferralCountAsync()

@@ -85,25 +85,6 @@ public abstract class ReferralsTest(ReferralsFixture fixture) : NetworkTest(fixt
             .Where(e => e.Descriptor.Fields.InDeclarationOrder()[0].Accessor.GetValue(e)?.ToString() == aggregateId)
             .ToList());
 
-    /// <summary>
-    /// Reads until <paramref name="read"/> answers: what the cases service keeps from the referrals' events arrives after
-    /// their commits, through the outbox. The bound fails a test that waits for what never comes; it measures nothing.
-    /// </summary>
-    protected static async Task<T> EventuallyAsync<T>(TimeSpan within, Func<Task<T?>> read)
-        where T : class
-    {
-        using var bound = new CancellationTokenSource(within);
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token);
-        }
-    }
-
     /// <summary>Reads the cases database the way the service does.</summary>
     protected async Task<T> InCases<T>(Func<ReferralNet.Cases.Data.CasesDbContext, Task<T>> query)
     {

@@ -39,7 +39,7 @@ public abstract class AssignmentTests(SpannersFixture fixture) : SpannersTest(fi
         Assert.True(assigned.ConstantContact);
         Assert.Equal(spanner.DisplayName, assigned.SpannerDisplayName);
 
-        var view = await EventuallyAsync(async () =>
+        var view = await EventuallyAsync(Bound, async () =>
             (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View is { ConstantContact: not null } v ? v : null);
         Assert.Equal(spanner.Id, view.ConstantContact.SpannerId);
         Assert.Equal(active.Id, view.ConstantContact.AssignmentId);

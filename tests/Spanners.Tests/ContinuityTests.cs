@@ -39,7 +39,7 @@ public abstract class ContinuityTests(SpannersFixture fixture) : SpannersTest(fi
 
         // The period ends after the last handover: a period is half-open, so a change at its very end belongs to the next.
         Clock.Advance(TimeSpan.FromDays(1));
-        var report = await EventuallyAsync(async () => await ReportAsync(from, Clock.Now, team.Organization.AdminMember) is { ProfessionalChanges: 12 } r ? r : null);
+        var report = await EventuallyAsync(Bound, async () => await ReportAsync(from, Clock.Now, team.Organization.AdminMember) is { ProfessionalChanges: 12 } r ? r : null);
 
         Assert.Equal(4, report.ServiceUsers);
         Assert.Equal(3, report.ServiceUsersWithContact);
@@ -74,7 +74,7 @@ public abstract class ContinuityTests(SpannersFixture fixture) : SpannersTest(fi
             new StopSpannerRequest { Id = lonely.Id, Etag = (await Spanners.GetSpannerAsync(new GetSpannerRequest { Id = lonely.Id }, Now(supporter.Professional))).Spanner.Etag, Reason = SpannerStopReason.MovedAway },
             Now(supporter.Professional));
         Clock.Advance(TimeSpan.FromDays(10));
-        var waiting = await EventuallyAsync(async () => await ReportAsync(from, Clock.Now, team.Professional) is { OpenHandovers: 1, GapDays: 10 } r ? r : null);
+        var waiting = await EventuallyAsync(Bound, async () => await ReportAsync(from, Clock.Now, team.Professional) is { OpenHandovers: 1, GapDays: 10 } r ? r : null);
         Assert.Equal(10, waiting.GapDays);
         Assert.Equal(1, waiting.ServiceUsersWithGap);
 
@@ -85,7 +85,7 @@ public abstract class ContinuityTests(SpannersFixture fixture) : SpannersTest(fi
             new ConfirmSpannerAssignmentRequest { Id = agreed.Id, Etag = agreed.Etag, Party = AssignmentParty.ServiceUser }, Now(team.Professional));
         Clock.Advance(TimeSpan.FromDays(20));
 
-        var report = await EventuallyAsync(async () => await ReportAsync(from, Clock.Now, team.Professional) is { OpenHandovers: 0, SpannersPerHundredServiceUsers: 150, GapDays: 30 } r ? r : null);
+        var report = await EventuallyAsync(Bound, async () => await ReportAsync(from, Clock.Now, team.Professional) is { OpenHandovers: 0, SpannersPerHundredServiceUsers: 150, GapDays: 30 } r ? r : null);
         Assert.Equal(2, report.ServiceUsers);
         Assert.Equal(2, report.ServiceUsersWithContact);
         Assert.Equal(0, report.SameContactThroughout);

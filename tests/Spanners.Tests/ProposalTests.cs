@@ -33,7 +33,7 @@ public abstract class ProposalTests(SpannersFixture fixture) : SpannersTest(fixt
         Assert.Equal(["ti"], proposal.SharedLanguages);
         Assert.Equal($"speaks ti; active in {Neighbourhood}; debt; 3 places free", proposal.RankingReason);
 
-        var entry = await EventuallyAsync(async () =>
+        var entry = await EventuallyAsync(Bound, async () =>
             (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View.RecentEvents
                 .FirstOrDefault(e => e.Summary.StartsWith("Boundary spanners proposed", StringComparison.Ordinal)));
         Assert.Contains(tigrinya.DisplayName, entry.Summary);
@@ -59,7 +59,7 @@ public abstract class ProposalTests(SpannersFixture fixture) : SpannersTest(fixt
         detected.Version = 2;
         await PublishAsync(detected);
         Assert.Empty(Assert.Single(await OutboxAsync<SpannersProposed>(coordinated.Need.Id)).Spanners);
-        await EventuallyAsync(async () =>
+        await EventuallyAsync(Bound, async () =>
             (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View.RecentEvents
                 .FirstOrDefault(e => e.Summary.StartsWith("No boundary spanner fits", StringComparison.Ordinal)));
     }

@@ -11,6 +11,9 @@ namespace ReferralNet.Spanners.Tests;
 /// </summary>
 public abstract class SpannersTest(SpannersFixture fixture) : NetworkTest(fixture)
 {
+    /// <summary>How long a test waits for what the services keep from each other's events; it measures nothing.</summary>
+    protected static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
     protected SpannersService.SpannersServiceClient Spanners => new(Channel);
 
     /// <summary>This test's neighbourhood.</summary>
@@ -118,25 +121,6 @@ public abstract class SpannersTest(SpannersFixture fixture) : NetworkTest(fixtur
             .Select(m => new MessageParser<T>(() => new T()).ParseFrom(m.Payload))
             .Where(e => e.Descriptor.Fields.InDeclarationOrder()[0].Accessor.GetValue(e)?.ToString() == aggregateId)
             .ToList();
-    }
-
-    /// <summary>
-    /// Reads until <paramref name="read"/> answers: what the cases service keeps from the spanners' events arrives after
-    /// their commits, through the outbox. The bound fails a test that waits for what never comes; it measures nothing.
-    /// </summary>
-    protected static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
-        where T : class
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token);
-        }
     }
 }
 

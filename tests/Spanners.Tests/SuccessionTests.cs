@@ -97,7 +97,7 @@ public abstract class SuccessionTests(SpannersFixture fixture) : SpannersTest(fi
         var ended = Assert.Single((await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = coordinated.User.Id, IncludeEnded = true }, coordinated.Team.Call)).Assignments);
         Assert.Equal(active.Id, ended.Id);
         Assert.Equal(AssignmentStatus.Ended, ended.Status);
-        await EventuallyAsync(async () =>
+        await EventuallyAsync(Bound, async () =>
             (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View is { ConstantContact: null } v ? v : null);
         await FailsWith(StatusCode.FailedPrecondition, "SPANNER_STOPPED", () => Spanners.RecordBurdenCheckInAsync(new RecordBurdenCheckInRequest { SpannerId = stopping.Id, Score = 2 }, supporter.Call).ResponseAsync);
     }
@@ -120,7 +120,7 @@ public abstract class SuccessionTests(SpannersFixture fixture) : SpannersTest(fi
 
     // The service user's constant contact in the network view, once the cases service shows the one expected.
     private Task<ConstantContact> ConstantContactAsync(Coordinated coordinated, string spannerId) =>
-        EventuallyAsync(async () =>
+        EventuallyAsync(Bound, async () =>
             (await NetworkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).View.ConstantContact is { } contact
             && contact.SpannerId == spannerId ? contact : null);
 }

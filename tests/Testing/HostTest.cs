@@ -40,6 +40,25 @@ public abstract class HostTest(ReferralNetFixture fixture) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads until <paramref name="read"/> answers: what another service keeps from events arrives after their
+    /// commits, through the outbox. The bound fails a test that waits for what never comes; it measures nothing.
+    /// </summary>
+    protected static async Task<T> EventuallyAsync<T>(TimeSpan within, Func<Task<T?>> read)
+        where T : class
+    {
+        using var bound = new CancellationTokenSource(within);
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token);
+        }
+    }
+
     /// <summary>A name no other test uses.</summary>
     protected static string Unique(string prefix) => $"{prefix} {Guid.NewGuid():N}"[..Math.Min(200, prefix.Length + 33)];
 
