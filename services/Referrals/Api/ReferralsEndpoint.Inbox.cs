@@ -22,11 +22,22 @@ public sealed partial class ReferralsEndpoint
         var organization = caller.OrganizationId;
         audit.Subject(organization);
         var tokenQuery = $"{context.Method}|{organization}";
-        var resumeFrom = request.ResumeToken.Length > 0
-            ? long.Parse(pageTokens.Decode(request.ResumeToken, tokenQuery, keyCount: 1, field: "resume_token")!.Keys[0], CultureInfo.InvariantCulture)
-            : (long?)null;
-        var services = request.ServiceIds.ToHashSet(StringComparer.Ordinal);
         var settings = options.Value;
+        long? resumeFrom = null;
+        if (request.ResumeToken.Length > 0)
+        {
+            // A token is good for as long as the history is kept: every message, heartbeats too, carries a fresh one, so only
+            // a client away for longer than that may have missed changes the history no longer holds. It re-snapshots.
+            var keys = pageTokens.Decode(request.ResumeToken, tokenQuery, keyCount: 2, field: "resume_token")!.Keys;
+            if (new DateTimeOffset(long.Parse(keys[1], CultureInfo.InvariantCulture), TimeSpan.Zero) < time.GetUtcNow() - settings.InboxRetention)
+            {
+                throw new RpcException(new Status(StatusCode.OutOfRange, "The resume_token is older than the inbox history kept; open the stream without one to start from a snapshot."));
+            }
+
+            resumeFrom = long.Parse(keys[0], CultureInfo.InvariantCulture);
+        }
+
+        var services = request.ServiceIds.ToHashSet(StringComparer.Ordinal);
 
         await recheck.RunAsync(context, async listeningToCaller =>
         {
@@ -53,7 +64,8 @@ public sealed partial class ReferralsEndpoint
             // Positions the catch-up already sent: the feed may hand them out again when it was behind the database.
             var covered = new HashSet<long>();
             var liveAfter = Math.Max(subscription.From, resumeFrom ?? 0);
-            string Token(long position) => pageTokens.Encode(new PageCursor([position.ToString(CultureInfo.InvariantCulture)]), tokenQuery);
+            string Token(long position) => pageTokens.Encode(
+                new PageCursor([position.ToString(CultureInfo.InvariantCulture), time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture)]), tokenQuery);
 
             async Task SendAsync(Proto.WatchIncomingReferralsResponse message, long position)
             {
