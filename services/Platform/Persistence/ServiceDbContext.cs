@@ -104,6 +104,18 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     }
 
     /// <summary>
+    /// Runs a set-based statement (ExecuteUpdate, ExecuteDelete) as a write of its own. On SQLite that is a write of the
+    /// file's group commit: a statement on the context's own connection would wait for SQLite's lock behind a batch.
+    /// </summary>
+    public async Task<int> ExecuteWriteAsync(Func<CancellationToken, Task<int>> statement, CancellationToken cancellationToken)
+    {
+        await using var write = await BeginWriteAsync(cancellationToken);
+        var changed = await statement(cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
     /// Commits a write. When it saved the change of an audited call, the call's record is sealed onto the chain in the
     /// same transaction first, after the change's own rows, so the chain's lock is held only for the head read, the insert
     /// and the commit. It returns once the change is durable (on SQLite: once its batch has committed).
@@ -207,8 +219,12 @@ public static class RowLocks
     /// Takes the write lock of the rows of <paramref name="rows"/> until the current transaction ends, with a no-op update
     /// of their version (their etags stay valid); a plain read would let two transactions check the same state and both
     /// act on it. Returns how many rows it locked. Run it inside <see cref="ServiceDbContext.BeginWriteAsync"/>.
+    /// On SQLite it writes nothing and returns null: there the write already is the file's only writer (one at a time in
+    /// the file's group commit, its batch begun with BEGIN IMMEDIATE), and its reads see every committed change and the
+    /// earlier writes of its batch, so the update would lock nothing more; it cost a statement, translated anew each time,
+    /// in every such write.
     /// </summary>
-    public static Task<int> LockAsync<T>(this IQueryable<T> rows, CancellationToken cancellationToken)
+    public static async Task<int?> LockAsync<T>(this ServiceDbContext db, IQueryable<T> rows, CancellationToken cancellationToken)
         where T : Domain.VersionedEntity =>
-        rows.ExecuteUpdateAsync(set => set.SetProperty(e => e.Version, e => e.Version), cancellationToken);
+        db.Database.IsSqlite() ? null : await rows.ExecuteUpdateAsync(set => set.SetProperty(e => e.Version, e => e.Version), cancellationToken);
 }
