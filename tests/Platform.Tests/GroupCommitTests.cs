@@ -6,8 +6,11 @@ namespace ReferralNet.Platform.Tests;
 
 /// <summary>
 /// Concurrent SQLite writes share a transaction (group commit): a write queued behind another joins its batch, each in a
-/// savepoint. A write is answered only when its batch has committed; one that fails rolls back alone with its own error;
+/// savepoint. A write is answered only when its batch has committed (also when its caller cancels once it is in the
+/// batch); one that fails rolls back alone with its own error;
 /// a caller that gives up while queued leaves the batch alone; a fault that ends the batch answers every write in it.
+/// The file's turn is held for exactly the length of a write, whatever its outcome: a failed, lost or cancelled save must
+/// leave the next write free to run (a held turn would hang every later write and audited call).
 /// Writes queued behind an open write are in the queue by the time their task is returned (they wait for the turn
 /// before anything else), which makes the order of these tests certain without timing.
 /// </summary>
@@ -22,33 +25,99 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
+    public async Task A_save_that_breaks_the_primary_key_gives_the_turn_back()
+    {
+        await AddCounterAsync("twin");
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => AddCounterAsync("twin"));
+
+        await AddCounterAsync("next").WaitAsync(Hang);
+    }
+
+    [Fact]
+    public async Task A_save_that_loses_an_optimistic_concurrency_race_gives_the_turn_back()
+    {
+        await AddCounterAsync("raced");
+        await using var first = _host.App.Services.CreateAsyncScope();
+        await using var second = _host.App.Services.CreateAsyncScope();
+        var winner = first.ServiceProvider.GetRequiredService<TestDbContext>();
+        var loser = second.ServiceProvider.GetRequiredService<TestDbContext>();
+        (await winner.Counters.SingleAsync(c => c.Id == "raced")).Value++;
+        (await loser.Counters.SingleAsync(c => c.Id == "raced")).Value++;
+
+        await winner.SaveChangesAsync();
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => loser.SaveChangesAsync());
+
+        await AddCounterAsync("after-race").WaitAsync(Hang);
+        Assert.Equal(1, await _host.InDatabase(db => db.Counters.Where(c => c.Id == "raced").Select(c => c.Value).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_save_cancelled_while_it_waits_for_the_turn_leaves_it_to_the_holder()
+    {
+        await using var holderScope = _host.App.Services.CreateAsyncScope();
+        var holder = holderScope.ServiceProvider.GetRequiredService<TestDbContext>();
+        using var cancel = new CancellationTokenSource();
+        Task waiting;
+        await using (var transaction = await holder.BeginWriteAsync(CancellationToken.None))
+        {
+            holder.Counters.Add(new Counter { Id = "held" });
+            await holder.SaveChangesAsync();
+            waiting = AddCounterAsync("cancelled", cancel.Token);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        await AddCounterAsync("after-cancel").WaitAsync(Hang);
+        Assert.Equal(["after-cancel", "held"], await _host.InDatabase(db => db.Counters.Select(c => c.Id).Order().ToListAsync()));
+    }
+
+    [Fact]
+    public async Task A_save_cancelled_during_the_write_gives_the_turn_back()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var save = AddCounterAsync($"maybe-{i}", cancel.Token);
+            await cancel.CancelAsync();
+            try
+            {
+                await save;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await AddCounterAsync("after-cancels").WaitAsync(Hang);
+    }
+
+    [Fact]
     public async Task A_write_queued_behind_another_shares_its_commit_and_neither_is_answered_before_it()
     {
+        using var cancel = new CancellationTokenSource();
         await using var scope = _host.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
         Task committed;
-        Task queued;
         await using (var write = await db.BeginWriteAsync(CancellationToken.None))
         {
             db.Counters.Add(new Counter { Id = "first" });
             await db.SaveChangesAsync();
-            var second = _host.App.Services.CreateAsyncScope();
+            await using var second = _host.App.Services.CreateAsyncScope();
             var other = second.ServiceProvider.GetRequiredService<TestDbContext>();
             var joining = other.BeginWriteAsync(CancellationToken.None);
-            committed = write.CommitAsync(CancellationToken.None);
+            committed = write.CommitAsync(cancel.Token);
+            await using var next = await joining.WaitAsync(Hang);
 
             // The first write handed its batch on: until the second ends it, nothing is committed and nobody answered.
-            await using (var next = await joining.WaitAsync(Hang))
-            {
-                Assert.False(committed.IsCompleted);
-                Assert.Empty(await CommittedIdsAsync());
-                other.Counters.Add(new Counter { Id = "second" });
-                await other.SaveChangesAsync();
-                queued = next.CommitAsync(CancellationToken.None);
-                await queued.WaitAsync(Hang);
-            }
-
-            await second.DisposeAsync();
+            // It commits or fails with the batch now, whatever its caller does.
+            Assert.False(committed.IsCompleted);
+            Assert.Empty(await CommittedIdsAsync());
+            await cancel.CancelAsync();
+            other.Counters.Add(new Counter { Id = "second" });
+            await other.SaveChangesAsync();
+            await next.CommitAsync(CancellationToken.None).WaitAsync(Hang);
             await committed.WaitAsync(Hang);
         }
 
@@ -100,34 +169,6 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         await kept.WaitAsync(Hang);
         Assert.Equal(["held", "kept"], await CommittedIdsAsync());
-    }
-
-    [Fact]
-    public async Task A_write_in_a_batch_commits_with_it_although_its_caller_cancels_while_it_waits_for_the_commit()
-    {
-        using var cancel = new CancellationTokenSource();
-        await using var scope = _host.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        Task committed;
-        await using (var write = await db.BeginWriteAsync(CancellationToken.None))
-        {
-            db.Counters.Add(new Counter { Id = "in-batch" });
-            await db.SaveChangesAsync();
-            await using var second = _host.App.Services.CreateAsyncScope();
-            var other = second.ServiceProvider.GetRequiredService<TestDbContext>();
-            var joining = other.BeginWriteAsync(CancellationToken.None);
-            committed = write.CommitAsync(cancel.Token);
-            await using var next = await joining.WaitAsync(Hang);
-
-            // The write is in the batch now: it commits or fails with the batch, whatever its caller does.
-            await cancel.CancelAsync();
-            other.Counters.Add(new Counter { Id = "ends-batch" });
-            await other.SaveChangesAsync();
-            await next.CommitAsync(CancellationToken.None).WaitAsync(Hang);
-            await committed.WaitAsync(Hang);
-        }
-
-        Assert.Equal(["ends-batch", "in-batch"], await CommittedIdsAsync());
     }
 
     [Fact]

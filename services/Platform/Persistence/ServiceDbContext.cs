@@ -19,6 +19,9 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     // Set when a save inside the open write wrote rows: its commit carries the audit record of the call.
     private bool _savedInWrite;
 
+    /// <summary>True while a write (<see cref="BeginWriteAsync"/>) is open on this context.</summary>
+    internal bool InWrite => _write is not null;
+
     /// <summary>Integration events waiting to be published, and those published recently.</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 

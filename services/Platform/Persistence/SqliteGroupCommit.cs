@@ -32,8 +32,9 @@ internal sealed class SqliteGroupCommit
     private readonly LinkedList<TaskCompletionSource> _waiting = new();
     private bool _held;
 
-    // Touched only by the write that has the turn. The connection is open while writes keep coming and closed (back to
-    // Microsoft.Data.Sqlite's pool) when the turn falls idle, so no host outlives its file's connection.
+    // Touched only by the write that has the turn. The writer connection stays open for the process's life, one per file,
+    // so its page cache stays warm. (Closing it whenever the turn fell idle once failed in a test run with SQLite's
+    // "unable to delete/modify collation sequence due to active statements" as Microsoft.Data.Sqlite pooled it.)
     private DbConnection? _connection;
     private Batch? _batch;
 
@@ -139,20 +140,12 @@ internal sealed class SqliteGroupCommit
             await full.EndAsync();
         }
 
-        DbConnection? idle = null;
         lock (_lock)
         {
             if (!GrantNext())
             {
                 _held = false;
-                idle = _connection;
-                _connection = null;
             }
-        }
-
-        if (idle is not null)
-        {
-            await idle.DisposeAsync();
         }
     }
 
