@@ -35,7 +35,7 @@ public sealed class ContextPoolingTests : IAsyncLifetime
         Assert.Same(earlier, db);
         db.Counters.Add(new Counter { Id = "after-abandoned-write" });
 
-        // The gate is still held by the abandoned transaction, so this save must queue at it, not write past it.
+        // The file's turn is still held by the abandoned write, so this save must queue for it, not write past it.
         var save = db.SaveChangesAsync();
         Assert.False(save.IsCompleted);
         await abandoned.DisposeAsync();

@@ -47,7 +47,7 @@ public sealed class CasesEndpoint(
         await using var write = await db.BeginWriteAsync(context.CancellationToken);
 
         // The service user's row lock makes "one open case" hold against a concurrent open.
-        await db.ServiceUsers.Where(s => s.Id == user.Id).LockAsync(context.CancellationToken);
+        await db.LockAsync(db.ServiceUsers.Where(s => s.Id == user.Id), context.CancellationToken);
         var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             if (await db.Cases.AnyAsync(c => c.ServiceUserId == user.Id && c.Status == CaseStatus.Open, context.CancellationToken))

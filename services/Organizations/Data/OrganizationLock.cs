@@ -15,9 +15,9 @@ namespace ReferralNet.Organizations.Data;
 /// (<c>UPDATE organizations SET version = version WHERE id = …</c>) and only then reads what its rule depends on.
 /// The update takes the row's write lock, held until commit: on PostgreSQL a row lock that plain inserts of services and
 /// members do not wait for (their foreign-key check takes only a key-share lock), on SQL Server an exclusive key lock (an
-/// updater never skips it the way a reader may skip an unchanged row). SQLite needs no update: the write transaction
-/// already holds the database's only write lock, taken at BEGIN IMMEDIATE behind the process's write gate, and its reads
-/// see every committed change; the update there cost a statement and a written page in every create. A second change of the same
+/// updater never skips it the way a reader may skip an unchanged row). SQLite needs no update (<see cref="RowLocks.LockAsync{T}"/> writes nothing there):
+/// the write already is the database's only writer, in the file's group commit behind BEGIN IMMEDIATE, and its reads see
+/// every committed change. A second change of the same
 /// organization waits at its update until the first commits; under READ COMMITTED its reads after the update are new
 /// statements that see that commit (PostgreSQL takes a snapshot per statement, SQL Server reads committed rows, with
 /// or without row versioning). So a create after a deactivation sees the organization deactivated and is refused, and
@@ -36,9 +36,7 @@ internal static class OrganizationLock
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
 
-        // On SQLite the write transaction is the file's only writer already (the gate and BEGIN IMMEDIATE), so the no-op
-        // update would lock nothing more; it would only add a statement and a written page to every commit.
-        if (!db.Database.IsSqlite() && await db.Organizations.Where(o => o.Id == organizationId).LockAsync(cancellationToken) == 0)
+        if (await db.LockAsync(db.Organizations.Where(o => o.Id == organizationId), cancellationToken) == 0)
         {
             throw new NotFoundException("Organization", organizationId);
         }

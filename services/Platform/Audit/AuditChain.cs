@@ -64,7 +64,7 @@ public static class AuditChain
                 cancellationToken);
         }
 
-        // SQLite: the transaction began IMMEDIATE under the process's write gate, so it already is the file's only writer.
+        // SQLite: the batch began IMMEDIATE and this write has the file's turn in the group commit: it already is the only writer.
     }
 
     /// <summary>The chain's newest record, as this transaction sees it.</summary>

@@ -75,6 +75,7 @@ public static class ErrorMapping
             Status(Code.AlreadyExists, "CONCURRENT_DUPLICATE", "Something with the same unique value was created at the same time; read it and retry if needed."),
         AuditUnavailableException => Status(Code.Unavailable, "AUDIT_UNAVAILABLE", exception.Message),
         PeerUnavailableException => Status(Code.Unavailable, "PEER_UNAVAILABLE", exception.Message),
+        Persistence.WriteBatchFailedException => Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The write could not be committed and nothing of it was stored; retry with back-off."),
         OperationCanceledException => Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
         _ when IsTransient(exception) => Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is briefly unavailable; retry with back-off."),
         _ => Status(Code.Internal, "INTERNAL", $"Internal error; trace id {Activity.Current?.TraceId.ToHexString() ?? "none"}."),

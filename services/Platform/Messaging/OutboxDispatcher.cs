@@ -125,7 +125,7 @@ public sealed class OutboxDispatcher<TContext>(
             .OrderBy(m => m.Position)
             .Take(_options.BatchSize)
             .Select(m => m.Position);
-        var claimed = await WriteAsync(db, token => Due(db, now).Where(m => heads.Contains(m.Position)).ExecuteUpdateAsync(
+        var claimed = await db.ExecuteWriteAsync(token => Due(db, now).Where(m => heads.Contains(m.Position)).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.LeaseOwner, Owner)
                 .SetProperty(m => m.LeaseExpiresAt, leaseEnd)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1),
@@ -182,7 +182,7 @@ public sealed class OutboxDispatcher<TContext>(
         var owned = Owned(db).Where(m => m.Position == message.Position);
         if (message.Attempts >= _options.MaxAttempts)
         {
-            var deadLettered = await WriteAsync(db, token => owned.ExecuteUpdateAsync(
+            var deadLettered = await db.ExecuteWriteAsync(token => owned.ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.DeadLetteredAt, now)
                     .SetProperty(m => m.LastError, lastError)
                     .SetProperty(m => m.LeaseOwner, (string?)null)
@@ -200,7 +200,7 @@ public sealed class OutboxDispatcher<TContext>(
             return;
         }
 
-        await WriteAsync(db, token => owned.ExecuteUpdateAsync(
+        await db.ExecuteWriteAsync(token => owned.ExecuteUpdateAsync(
             s => s.SetProperty(m => m.NextAttemptAt, now + Backoff(message.Attempts))
                 .SetProperty(m => m.LastError, lastError)
                 .SetProperty(m => m.LeaseOwner, (string?)null)
@@ -215,7 +215,7 @@ public sealed class OutboxDispatcher<TContext>(
         if (published.Count > 0)
         {
             var now = time.GetUtcNow();
-            await WriteAsync(db, token => Owned(db).Where(m => published.Contains(m.Position)).ExecuteUpdateAsync(
+            await db.ExecuteWriteAsync(token => Owned(db).Where(m => published.Contains(m.Position)).ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.PublishedAt, now)
                     .SetProperty(m => m.LeaseOwner, (string?)null)
                     .SetProperty(m => m.LeaseExpiresAt, (DateTimeOffset?)null),
@@ -226,7 +226,7 @@ public sealed class OutboxDispatcher<TContext>(
         if (untried.Count > 0)
         {
             // Handed back as they were: a claim that never reached the bus is no attempt.
-            await WriteAsync(db, token => Owned(db).Where(m => untried.Contains(m.Position)).ExecuteUpdateAsync(
+            await db.ExecuteWriteAsync(token => Owned(db).Where(m => untried.Contains(m.Position)).ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.Attempts, m => m.Attempts - 1)
                     .SetProperty(m => m.LeaseOwner, (string?)null)
                     .SetProperty(m => m.LeaseExpiresAt, (DateTimeOffset?)null),
@@ -260,15 +260,6 @@ public sealed class OutboxDispatcher<TContext>(
     // Outcomes are written only where this dispatcher still holds the lease: a row taken over is the new owner's.
     private IQueryable<OutboxMessage> Owned(TContext db) =>
         db.Outbox.Where(m => m.LeaseOwner == Owner && m.PublishedAt == null && m.DeadLetteredAt == null);
-
-    // Each statement under the SQLite write gate (a no-op on server databases), so it never races the process's other writes.
-    private static async Task<int> WriteAsync(TContext db, Func<CancellationToken, Task<int>> statement, CancellationToken cancellationToken)
-    {
-        await using var write = await db.BeginWriteAsync(cancellationToken);
-        var changed = await statement(cancellationToken);
-        await write.CommitAsync(cancellationToken);
-        return changed;
-    }
 
     // Sleeps until a commit of this process announces rows, or the poll interval on the injected clock has passed.
     private async Task<bool> WaitForWorkAsync(SemaphoreSlim signal, CancellationToken stoppingToken)

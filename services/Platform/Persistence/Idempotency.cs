@@ -61,7 +61,7 @@ public static class Idempotency
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             db.ChangeTracker.Clear();
-            if (await EarlierAnswerAsync<TResponse>(db, key, cancellationToken) is { } earlier)
+            if (await EarlierAnswerDurablyAsync<TResponse>(db, key, cancellationToken) is { } earlier)
             {
                 AuditCall.Current?.Scope.Subject(subjectOf(earlier), serviceUserOf?.Invoke(earlier));
                 return earlier;
@@ -78,6 +78,23 @@ public static class Idempotency
         var copy = request.Clone();
         copy.Descriptor.FindFieldByName("request_id")?.Accessor.Clear(copy);
         return SHA256.HashData(copy.ToByteArray());
+    }
+
+    // On SQLite the earlier call may sit in the batch this create failed against, kept but not yet committed: its answer is
+    // read in a write, which sees the batch, and given only once that write (and so the batch) is durable. Inside an open
+    // write the endpoint's own commit waits for that.
+    private static async Task<TResponse?> EarlierAnswerDurablyAsync<TResponse>(ServiceDbContext db, RequestKey key, CancellationToken cancellationToken)
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        if (db.InWrite)
+        {
+            return await EarlierAnswerAsync<TResponse>(db, key, cancellationToken);
+        }
+
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var earlier = await EarlierAnswerAsync<TResponse>(db, key, cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return earlier;
     }
 
     private static async Task<TResponse?> EarlierAnswerAsync<TResponse>(ServiceDbContext db, RequestKey key, CancellationToken cancellationToken)

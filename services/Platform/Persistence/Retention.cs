@@ -48,8 +48,8 @@ public sealed class Retention<TContext>(IServiceProvider services, TimeProvider 
         var requests = now - RequestIds;
         var handled = now - HandledEvents;
         // Only published rows: a dead-lettered row has no PublishedAt, whatever its age.
-        await db.Outbox.Where(m => m.PublishedAt != null && m.PublishedAt < published).ExecuteDeleteAsync(cancellationToken);
-        await db.ProcessedRequests.Where(r => r.CreatedAt < requests).ExecuteDeleteAsync(cancellationToken);
-        await db.Inbox.Where(i => i.HandledAt < handled).ExecuteDeleteAsync(cancellationToken);
+        await db.ExecuteWriteAsync(token => db.Outbox.Where(m => m.PublishedAt != null && m.PublishedAt < published).ExecuteDeleteAsync(token), cancellationToken);
+        await db.ExecuteWriteAsync(token => db.ProcessedRequests.Where(r => r.CreatedAt < requests).ExecuteDeleteAsync(token), cancellationToken);
+        await db.ExecuteWriteAsync(token => db.Inbox.Where(i => i.HandledAt < handled).ExecuteDeleteAsync(token), cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralNet.Platform.Audit;
 using ReferralNet.Platform.Messaging;
@@ -14,11 +13,14 @@ namespace ReferralNet.Platform.Persistence;
 /// </summary>
 public abstract class ServiceDbContext(DbContextOptions options) : DbContext(options)
 {
-    // Set while a WriteTransaction holds this context's SQLite gate, so saves inside it do not queue at it again.
-    private bool _inWriteTransaction;
+    // The open write (BeginWriteAsync), so saves inside it run in it and take no turn again.
+    private WriteTransaction? _write;
 
-    // Set when a save inside the open write transaction wrote rows: its commit carries the audit record of the call.
-    private bool _savedInWriteTransaction;
+    // Set when a save inside the open write wrote rows: its commit carries the audit record of the call.
+    private bool _savedInWrite;
+
+    /// <summary>True while a write (<see cref="BeginWriteAsync"/>) is open on this context.</summary>
+    internal bool InWrite => _write is not null;
 
     /// <summary>Integration events waiting to be published, and those published recently.</summary>
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -40,53 +42,39 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         Outbox.Add(OutboxMessage.For(integrationEvent, occurredAt));
 
     /// <summary>
-    /// Saves under the SQLite write gate. The gate is released in a finally block, so no outcome of the save (success,
-    /// a lost concurrency race, a constraint violation, cancellation) can leave it held and wedge later writes.
-    /// In an audited change call the save runs in a write transaction whose commit carries the call's audit record
-    /// (<see cref="WriteTransaction.CommitAsync"/>): a change never commits without its record.
+    /// Saves in a write. On SQLite every save that changes rows is one write of the file's group commit (or part of the
+    /// open <see cref="BeginWriteAsync"/> write), so no outcome of it (success, a lost concurrency race, a constraint
+    /// violation, cancellation) can leave the file's turn held. In an audited change call the save runs in a write whose
+    /// commit carries the call's audit record (<see cref="WriteTransaction.CommitAsync"/>): a change never commits without it.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (_inWriteTransaction)
+        if (_write is not null)
         {
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            _savedInWriteTransaction |= saved > 0;
+            _savedInWrite |= saved > 0;
             return saved;
         }
 
-        if (AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges())
+        var audited = AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges();
+        if (audited && Database.CurrentTransaction is not null)
         {
-            if (Database.CurrentTransaction is not null)
-            {
-                throw new InvalidOperationException("An audited change must run in BeginWriteAsync's transaction, whose commit carries its audit record.");
-            }
+            throw new InvalidOperationException("An audited change must run in BeginWriteAsync's transaction, whose commit carries its audit record.");
+        }
 
+        // A transaction begun on the context's own connection (not a write) keeps its save; SQLite's lock orders it.
+        if (audited || (Database.CurrentTransaction is null && ChangeTracker.HasChanges() && SqliteGroupCommit.For(this) is not null))
+        {
             await using var write = await BeginWriteAsync(cancellationToken);
             var saved = await SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             await write.CommitAsync(cancellationToken);
             return saved;
         }
 
-        var gate = SqliteWriteGate.For(this);
-        if (gate is not null)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
-        try
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        finally
-        {
-            gate?.Release();
-        }
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    /// <summary>
-    /// Saves under the SQLite write gate, released in a finally block. Audited calls save asynchronously; a synchronous
-    /// save inside one is refused rather than committed without its record.
-    /// </summary>
+    /// <summary>Saves like <see cref="SaveChangesAsync(bool, CancellationToken)"/>; audited calls save asynchronously, and a synchronous save inside one is refused.</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges())
@@ -94,54 +82,50 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             throw new InvalidOperationException("An audited change must be saved with SaveChangesAsync, which commits its audit record with it.");
         }
 
-        var gate = _inWriteTransaction ? null : SqliteWriteGate.For(this);
-        gate?.Wait();
-        try
-        {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        }
-        finally
-        {
-            gate?.Release();
-        }
+        return _write is null && Database.CurrentTransaction is null && ChangeTracker.HasChanges() && SqliteGroupCommit.For(this) is not null
+            ? SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult()
+            : base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    /// <summary>Waits for the SQLite write gate (if any), then begins a transaction that holds it until disposed.</summary>
+    /// <summary>
+    /// Begins a write: on SQLite it waits for the file's turn and joins the open batch of its group commit; on a server
+    /// database it begins a transaction. It holds the turn until disposed.
+    /// </summary>
     public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
-        if (_inWriteTransaction)
+        if (_write is not null)
         {
             throw new InvalidOperationException("A write transaction is already open on this context.");
         }
 
-        var gate = SqliteWriteGate.For(this);
-        if (gate is not null)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
-        try
-        {
-            var transaction = await Database.BeginTransactionAsync(cancellationToken);
-            _inWriteTransaction = true;
-            _savedInWriteTransaction = false;
-            return new WriteTransaction(this, transaction, gate);
-        }
-        catch
-        {
-            gate?.Release();
-            throw;
-        }
+        var file = SqliteGroupCommit.For(this);
+        _write = file is null
+            ? new WriteTransaction(this, await Database.BeginTransactionAsync(cancellationToken))
+            : new WriteTransaction(this, await file.BeginAsync(this, cancellationToken));
+        _savedInWrite = false;
+        return _write;
     }
 
     /// <summary>
-    /// Commits a write transaction. When it saved the change of an audited call, the call's record is sealed onto the
-    /// chain in the same transaction first, after the change's own rows, so the chain's lock is held only for the head
-    /// read, the insert and the commit.
+    /// Runs a set-based statement (ExecuteUpdate, ExecuteDelete) as a write of its own. On SQLite that is a write of the
+    /// file's group commit: a statement on the context's own connection would wait for SQLite's lock behind a batch.
     /// </summary>
-    internal async Task CommitWriteAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
+    public async Task<int> ExecuteWriteAsync(Func<CancellationToken, Task<int>> statement, CancellationToken cancellationToken)
     {
-        var call = _savedInWriteTransaction && AuditCall.Current is { } current && current.RecordsChangeIn(this) ? current : null;
+        await using var write = await BeginWriteAsync(cancellationToken);
+        var changed = await statement(cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
+    /// Commits a write. When it saved the change of an audited call, the call's record is sealed onto the chain in the
+    /// same transaction first, after the change's own rows, so the chain's lock is held only for the head read, the insert
+    /// and the commit. It returns once the change is durable (on SQLite: once its batch has committed).
+    /// </summary>
+    internal async Task CommitWriteAsync(WriteTransaction write, CancellationToken cancellationToken)
+    {
+        var call = _savedInWrite && AuditCall.Current is { } current && current.RecordsChangeIn(this) ? current : null;
         if (call is not null)
         {
             try
@@ -155,26 +139,39 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitTransactionAsync(cancellationToken);
         call?.ChangeCommitted();
     }
 
-    internal void WriteEnded() => _inWriteTransaction = false;
+    internal void WriteEnded(WriteTransaction write)
+    {
+        if (_write == write)
+        {
+            _write = null;
+        }
+    }
 
     // Contexts are pooled: disposing returns this instance to the pool for the next call. EF resets its own state then
-    // (its reset hooks are not overridable); this context's state is reset here, so no lease inherits a write transaction.
+    // (its reset hooks are not overridable); this context's state is reset here, so no lease inherits a write (the write
+    // itself holds the file's turn until it is disposed).
     /// <inheritdoc />
     public override void Dispose()
     {
-        _inWriteTransaction = false;
+        ForgetWrite();
         base.Dispose();
     }
 
     /// <inheritdoc />
     public override ValueTask DisposeAsync()
     {
-        _inWriteTransaction = false;
+        ForgetWrite();
         return base.DisposeAsync();
+    }
+
+    private void ForgetWrite()
+    {
+        _write?.Abandon();
+        _write = null;
     }
 
     /// <inheritdoc />
@@ -225,8 +222,12 @@ public static class RowLocks
     /// Takes the write lock of the rows of <paramref name="rows"/> until the current transaction ends, with a no-op update
     /// of their version (their etags stay valid); a plain read would let two transactions check the same state and both
     /// act on it. Returns how many rows it locked. Run it inside <see cref="ServiceDbContext.BeginWriteAsync"/>.
+    /// On SQLite it writes nothing and returns null: there the write already is the file's only writer (one at a time in
+    /// the file's group commit, its batch begun with BEGIN IMMEDIATE), and its reads see every committed change and the
+    /// earlier writes of its batch, so the update would lock nothing more; it cost a statement, translated anew each time,
+    /// in every such write.
     /// </summary>
-    public static Task<int> LockAsync<T>(this IQueryable<T> rows, CancellationToken cancellationToken)
+    public static async Task<int?> LockAsync<T>(this ServiceDbContext db, IQueryable<T> rows, CancellationToken cancellationToken)
         where T : Domain.VersionedEntity =>
-        rows.ExecuteUpdateAsync(set => set.SetProperty(e => e.Version, e => e.Version), cancellationToken);
+        db.Database.IsSqlite() ? null : await rows.ExecuteUpdateAsync(set => set.SetProperty(e => e.Version, e => e.Version), cancellationToken);
 }

@@ -78,9 +78,62 @@ internal sealed class KeptOpenSqliteConnection(
     IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
     : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
 {
+    // The context's own connection while a write has the file's writer connection (Lend, Return).
+    private DbConnection? _own;
+    private bool _swapping;
+
     /// <summary>Makes the contexts built with <paramref name="builder"/> keep their SQLite connection open.</summary>
     public static void Use(DbContextOptionsBuilder builder) =>
         builder.ReplaceService<ISqliteRelationalConnection, KeptOpenSqliteConnection>();
+
+    /// <summary>
+    /// A new connection to this context's file, opened the way EF opens the context's own (EF's SQL functions, the
+    /// connection interceptors' pragmas); the caller owns it.
+    /// </summary>
+    public DbConnection OpenSibling()
+    {
+        var own = DbConnection;
+        var sibling = CreateDbConnection();
+        Swap(sibling, owned: false);
+        try
+        {
+            Open();
+            Close();
+        }
+        catch
+        {
+            sibling.Dispose();
+            throw;
+        }
+        finally
+        {
+            Swap(own, owned: true);
+        }
+
+        return sibling;
+    }
+
+    /// <summary>Runs the context's commands on <paramref name="writer"/> (a write of a group commit) until <see cref="Return"/>.</summary>
+    public void Lend(DbConnection writer)
+    {
+        var own = DbConnection;
+        Swap(writer, owned: false);
+        _own = own;
+    }
+
+    /// <summary>Gives the context its own connection back; a no-op when nothing is lent.</summary>
+    public void Return()
+    {
+        if (_own is { } own)
+        {
+            _own = null;
+            Swap(own, owned: true);
+        }
+    }
+
+    /// <summary>Tells the transaction interceptors (the outbox's wake-up) that a transaction of this context committed.</summary>
+    public Task CommittedAsync(DbTransaction transaction, DateTimeOffset startTime, TimeSpan duration) =>
+        Dependencies.TransactionLogger.TransactionCommittedAsync(this, transaction, Guid.NewGuid(), startTime, duration);
 
     // EF then sees an open connection on its next use, opens nothing and never closes it; disposing the context
     // (when the pool lets it go) disposes the connection.
@@ -89,57 +142,50 @@ internal sealed class KeptOpenSqliteConnection(
     }
 
     protected override Task CloseDbConnectionAsync() => Task.CompletedTask;
-}
-#pragma warning restore EF1001
 
-/// <summary>
-/// SQLite has one writer per file. Letting connections race for the lock costs busy-waits and long tails,
-/// so the writes of one process queue at a gate per file instead (DESIGN.md measured half the p99 and twice
-/// the throughput). Server databases have no gate. The gate belongs to the file, not to a host: two hosts of
-/// one process on one file share it, as they share the file's lock.
-/// </summary>
-internal static class SqliteWriteGate
-{
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-
-    /// <summary>The gate of the context's database file, or null when it is not SQLite.</summary>
-    public static SemaphoreSlim? For(DbContext context) =>
-        context.Database.IsSqlite() && context.Database.GetDbConnection() is { } connection
-            ? Gates.GetOrAdd(Path.GetFullPath(connection.DataSource), _ => new SemaphoreSlim(1, 1))
-            : null;
-}
-
-/// <summary>
-/// An explicit transaction that holds the SQLite write gate until it is disposed, so the SaveChanges calls inside it
-/// do not take the gate again. Begin it with <see cref="ServiceDbContext.BeginWriteAsync"/>.
-/// </summary>
-public sealed class WriteTransaction : IAsyncDisposable
-{
-    private readonly ServiceDbContext _context;
-    private readonly IDbContextTransaction _transaction;
-    private readonly SemaphoreSlim? _gate;
-
-    internal WriteTransaction(ServiceDbContext context, IDbContextTransaction transaction, SemaphoreSlim? gate)
+    // Swapping resets EF's connection state, which disposes the connection it owns: not the one set aside.
+    protected override void DisposeDbConnection()
     {
-        _context = context;
-        _transaction = transaction;
-        _gate = gate;
+        if (!_swapping)
+        {
+            base.DisposeDbConnection();
+        }
     }
 
-    /// <summary>Commits the transaction, with the audit record of the change it holds when it runs in an audited call.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken) => _context.CommitWriteAsync(_transaction, cancellationToken);
+    protected override ValueTask DisposeDbConnectionAsync() => _swapping ? ValueTask.CompletedTask : base.DisposeDbConnectionAsync();
 
-    /// <summary>Rolls back unless committed, then opens the gate.</summary>
-    public async ValueTask DisposeAsync()
+    // SetDbConnection disposes EF's state too (Swap): only a real dispose gives the context its own connection back first.
+    public override void Dispose()
     {
+        if (!_swapping)
+        {
+            Return();
+        }
+
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        if (!_swapping)
+        {
+            Return();
+        }
+
+        return base.DisposeAsync();
+    }
+
+    private void Swap(DbConnection connection, bool owned)
+    {
+        _swapping = true;
         try
         {
-            await _transaction.DisposeAsync();
+            SetDbConnection(connection, owned);
         }
         finally
         {
-            _context.WriteEnded();
-            _gate?.Release();
+            _swapping = false;
         }
     }
 }
+#pragma warning restore EF1001

@@ -50,7 +50,7 @@ public sealed partial class ReferralsEndpoint(
         var referralSpec = SpecOf(spec.NeedId, checkedNeed, service, spec.Note.Trim(), (ReferralPriority)Math.Max(1, (int)spec.Priority), spec.RequestedStartTime?.ToInstant(), spec.RequestedEndTime?.ToInstant());
 
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        await db.Chains.Where(c => c.OpenNeedId == spec.NeedId).LockAsync(cancellationToken);
+        await db.LockAsync(db.Chains.Where(c => c.OpenNeedId == spec.NeedId), cancellationToken);
         var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
         {
             var chain = await OpenChainAsync(spec.NeedId, checkedNeed, sender, now, cancellationToken);
@@ -298,7 +298,7 @@ public sealed partial class ReferralsEndpoint(
         var cancellationToken = context.CancellationToken;
         var visible = await VisibleAsync(id, caller, cancellationToken);
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        await db.Chains.Where(c => c.Id == visible.ChainId).LockAsync(cancellationToken);
+        await db.LockAsync(db.Chains.Where(c => c.Id == visible.ChainId), cancellationToken);
         var response = await db.CreateOnceAsync(context, caller, request, requestId, now, async () =>
         {
             var referral = await db.Referrals.SingleAsync(r => r.Id == id, cancellationToken);

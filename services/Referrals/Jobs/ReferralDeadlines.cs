@@ -32,7 +32,7 @@ public sealed class ReferralDeadlines(IServiceScopeFactory scopes, TimeProvider 
                 .Select(r => new { r.Id, r.ChainId }).ToListAsync(cancellationToken)).Select(r => (r.Id, r.ChainId))];
             // The inbox feed keeps its history for resuming streams only so long.
             var kept = now - settings.InboxRetention;
-            await db.InboxChanges.Where(c => c.At < kept).ExecuteDeleteAsync(cancellationToken);
+            await db.ExecuteWriteAsync(token => db.InboxChanges.Where(c => c.At < kept).ExecuteDeleteAsync(token), cancellationToken);
             unaccepted = await db.Chains.AsNoTracking()
                 .Where(c => c.NoAcceptanceDueAt <= now).OrderBy(c => c.NoAcceptanceDueAt).Take(settings.DeadlineBatchSize)
                 .Select(c => c.Id).ToListAsync(cancellationToken);
@@ -100,7 +100,7 @@ public sealed class ReferralDeadlines(IServiceScopeFactory scopes, TimeProvider 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReferralsDbContext>();
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        await db.Chains.Where(c => c.Id == chainId).LockAsync(cancellationToken);
+        await db.LockAsync(db.Chains.Where(c => c.Id == chainId), cancellationToken);
         if (!await change(db))
         {
             return false;

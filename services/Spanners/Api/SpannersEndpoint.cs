@@ -503,7 +503,7 @@ public sealed class SpannersEndpoint(
             }
 
             tracked.AwaitSuccessor(now);
-            await db.Spanners.Where(s => s.Id == next.Spanner.Id).LockAsync(cancellationToken);
+            await db.LockAsync(db.Spanners.Where(s => s.Id == next.Spanner.Id), cancellationToken);
             var spec = new AssignmentSpec(tracked.ServiceUserId, tracked.NeedId, tracked.CaseId, tracked.ConstantContact, tracked.Note);
             var proposal = await ProposeAsync(next.Spanner, spec, proposer, now, cancellationToken, tracked, request.HandoverNote.Trim());
             db.AddEvent(tracked.SucceededEvent(next.Basis, proposal), now);
@@ -667,7 +667,7 @@ public sealed class SpannersEndpoint(
     // The spanner, its row locked until the transaction ends: its places are counted and taken one writer at a time.
     private async Task<BoundarySpanner> LockedSpannerAsync(string id, CancellationToken cancellationToken)
     {
-        await db.Spanners.Where(s => s.Id == id).LockAsync(cancellationToken);
+        await db.LockAsync(db.Spanners.Where(s => s.Id == id), cancellationToken);
         return await db.Spanners.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException("Spanner", id);
     }
 
