@@ -99,6 +99,25 @@ public abstract class AssignmentTests(SpannersFixture fixture) : SpannersTest(fi
     }
 
     [SkippableFact]
+    public async Task Twenty_agreements_or_ends_with_one_etag_give_one_success_and_the_service_answers_after()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter);
+        var coordinated = await CoordinatedAsync();
+        var proposed = await ProposeAsync(coordinated, spanner);
+
+        var outcomes = await RaceAsync(20, async i => i % 2 == 0
+            ? (await Spanners.ConfirmSpannerAssignmentAsync(new ConfirmSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Party = AssignmentParty.Spanner }, supporter.Call)).Assignment
+            : (await Spanners.EndSpannerAssignmentAsync(new EndSpannerAssignmentRequest { Id = proposed.Id, Etag = proposed.Etag, Reason = AssignmentEndReason.SpannerRequest }, supporter.Call)).Assignment);
+
+        Assert.Single(outcomes, o => o.Error is null);
+        Assert.All(outcomes.Where(o => o.Error is not null), o => Assert.Equal(StatusCode.Aborted, o.Error!.StatusCode));
+        var listed = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { SpannerId = spanner.Id, IncludeEnded = true }, supporter.Call)).Assignments;
+        Assert.Equal(long.Parse(proposed.Etag) + 1, long.Parse(Assert.Single(listed).Etag));
+        Assert.NotNull(await SpannerAsync(supporter));
+    }
+
+    [SkippableFact]
     public async Task Racing_proposals_for_the_last_place_give_one_assignment()
     {
         var supporter = await SupporterAsync();
