@@ -41,6 +41,8 @@ public static class ReferralsModule
         builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.CaseClosed, CaseCoordinationHandler>());
         builder.Services.AddScoped<ConsentRevokedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.ConsentRevoked, ConsentRevokedHandler>());
+        builder.Services.AddScoped<SpannerProposalHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.SpannersProposed, SpannerProposalHandler>());
 
         builder.Services.AddSingleton<InboxFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InboxFeed>());

@@ -37,7 +37,8 @@ public enum DemoReferralsOutcome
 /// The chains, all of the hand-written demo people (<see cref="DemoCases"/>):
 /// Naima Bakkali (Moerwijk): her loneliness, sent by her GP, declined by two organizations and redirected to a third:
 /// at risk of pillar-to-post, in the GP's network view with every organization and outcome; the utilities emergency in
-/// progress; debts on a waiting list.
+/// progress; her debts declined twice and on a waiting list at the third service: at risk as well, with boundary spanners
+/// proposed to her coordinator, who makes the first her constant contact.
 /// Henk de Wit (Schilderswijk): loneliness completed; daily functioning cancelled at one service, received at another.
 /// Abdi Warsame (Transvaal): Dutch lessons accepted after a referral entered in error; shelter failed.
 /// EXPIRED is left out: it needs an acknowledgement deadline to pass (four hours at the shortest in the directory), and
@@ -128,6 +129,7 @@ public sealed class DemoReferrals(
         var mosque = await run.MemberAsync("said.idrissi@ar-rahma-transvaal.example");
         var housing = await run.MemberAsync("youssef.amrani@wonen-zuidwest.example");
         var debt = await run.MemberAsync("khadija.ouali@schuldhulp-moerwijk.example");
+        var money = await run.MemberAsync("nadia.benali@geldzorg-denhaag.example");
         var naima = await run.ServiceUserAsync(coordinator, DemoCases.NaimaPlan);
 
         // The GP sees her loneliness (CARE consent) and refers it; the coordinator records the REFERRAL consents she gave.
@@ -151,11 +153,19 @@ public sealed class DemoReferrals(
         emergency = await run.AcceptAsync(housing, await run.ReceiveAsync(housing, emergency), "A fitter goes out tomorrow.");
         await run.StartAsync(housing, emergency, "Supplier contacted; temporary connection requested.");
 
-        // The debts: intake on the waiting list.
+        // The debts: no room at the intake, the debt-settlement team sends her on to a walk-in hour that is full for
+        // weeks; two rejections without help put the need at risk too.
         var debts = await run.NeedAsync(coordinator, naima, LifeDomain.Debt);
+        await run.ConsentAsync(coordinator, naima, money, LifeDomain.Debt);
         var intake = await run.ReferAsync(coordinator, debts, await run.ConsentAsync(coordinator, naima, debt, LifeDomain.Debt, LifeDomain.Income),
             await run.ServiceAsync(debt, "Schuldhulpverlening: intake en stabilisatie"), "Arrears with the energy supplier and the housing corporation.");
-        await run.HoldAsync(debt, await run.ReceiveAsync(debt, intake), TimeSpan.FromDays(21), "Intake planned in three weeks.");
+        intake = await run.ReceiveAsync(debt, intake);
+        var settlement = await run.DeclineAsync(debt, intake, ReferralDeclineReason.NoCapacity, "The intake list is closed until the spring.",
+            await run.ServiceAsync(money, "Schuldregeling en Wsnp-voorbereiding"));
+        settlement = await run.ReceiveAsync(money, settlement);
+        var walkIn = await run.DeclineAsync(money, settlement, ReferralDeclineReason.NotEligible, "A debt settlement needs a stable budget first; start at the walk-in hour.",
+            await run.ServiceAsync(money, "Geldfit inloopspreekuur"));
+        await run.HoldAsync(money, await run.ReceiveAsync(money, walkIn), TimeSpan.FromDays(21), "The walk-in hour is full for three weeks.");
     }
 
     // The boundary spanners of the demo's welfare organization, church and mosque, across the neighbourhoods and languages
@@ -166,8 +176,8 @@ public sealed class DemoReferrals(
         var church = await run.MemberAsync("johannes.visscher@schuilplaats-moerwijk.example");
         var mosque = await run.MemberAsync("said.idrissi@ar-rahma-transvaal.example");
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
-        var yasmina = await run.SpannerAsync(welfare, "Yasmina El Khatib", SpannerKind.ExpertByExperience, ["ar", "nl"], ["moerwijk", "transvaal"], [LifeDomain.Debt, LifeDomain.Income], 4, today.AddMonths(-8));
-        await run.SpannerAsync(welfare, "Fatima Benali", SpannerKind.Volunteer, ["ar", "tzm", "nl"], ["moerwijk"], [LifeDomain.Social, LifeDomain.Debt, LifeDomain.DailyFunctioning], 3, today.AddYears(-1), backup: yasmina);
+        var yasmina = await run.SpannerAsync(welfare, "Yasmina El Khatib", SpannerKind.ExpertByExperience, ["ar", "nl"], ["moerwijk", "transvaal"], [LifeDomain.Debt, LifeDomain.Income], 3, today.AddMonths(-8));
+        await run.SpannerAsync(welfare, "Fatima Benali", SpannerKind.Volunteer, ["ar", "tzm", "nl"], ["moerwijk"], [LifeDomain.Social, LifeDomain.Debt, LifeDomain.DailyFunctioning], 4, today.AddYears(-1), backup: yasmina);
         var mehmet = await run.SpannerAsync(welfare, "Mehmet Yılmaz", SpannerKind.ExpertByExperience, ["tr", "nl"], ["schilderswijk"], [LifeDomain.Debt, LifeDomain.Addiction], 3, today.AddMonths(-3));
         await run.SpannerAsync(welfare, "Ewa Kowalska", SpannerKind.CommunityVolunteer, ["pl", "nl"], ["moerwijk", "schilderswijk"], [LifeDomain.DailyFunctioning, LifeDomain.Language], 2, today.AddMonths(-14), backup: mehmet);
         var rosa = await run.SpannerAsync(welfare, "Rosa Martina", SpannerKind.InformalCaregiver, ["pap", "nl"], ["schilderswijk"], [LifeDomain.Social, LifeDomain.Parenting], 2, today.AddYears(-2));
@@ -177,15 +187,18 @@ public sealed class DemoReferrals(
         return 7;
     }
 
-    // Naima's coordinator asks for a spanner who stays with her through the debts and the loneliness: the best match is an
-    // Arabic-speaking volunteer of Moerwijk, whom she and the volunteer both agree to.
+    // Naima's debt need at risk brought a proposal of spanners to her coordinator (as the referrals service shows it); the
+    // coordinator asks the first, an Arabic-speaking volunteer of Moerwijk, to stay with her as her constant contact, and
+    // she and the volunteer both agree.
     private static async Task NaimasConstantContactAsync(Run run)
     {
         var coordinator = await run.MemberAsync("abdelkader.ziani@wijkteam-moerwijk.example");
         var welfare = await run.MemberAsync("rachid.moussaoui@welzijn-zuidwest.example");
         var naima = await run.ServiceUserAsync(coordinator, DemoCases.NaimaPlan);
-        await run.ConstantContactAsync(coordinator, welfare, naima, await run.NeedAsync(coordinator, naima, LifeDomain.Social),
-            "Naima is lonely since her divorce and has debts with the energy supplier; she prefers to speak Arabic.");
+        var debts = await run.NeedAsync(coordinator, naima, LifeDomain.Debt);
+        var proposed = await run.ProposedSpannerAsync(coordinator, debts);
+        await run.ConstantContactAsync(coordinator, welfare, naima, debts, proposed,
+            "Naima has debts with the energy supplier and is lonely since her divorce; she prefers to speak Arabic.");
     }
 
     // Henk: loneliness helped; daily functioning withdrawn at one service and waiting at another.
@@ -245,22 +258,28 @@ public sealed class DemoReferrals(
 
     // The referrals service learns the directory's services from its events, which the outbox sends after start: the
     // first referral to a service waits (briefly) until its copy arrived, rather than fail NOT_FOUND on a fresh start.
-    private async Task AwaitKnownServiceAsync(string serviceId, CancellationToken cancellationToken)
+    private Task AwaitKnownServiceAsync(string serviceId, CancellationToken cancellationToken) =>
+        EventuallyAsync(async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ReferralsDbContext>().Services.AnyAsync(s => s.Id == serviceId, cancellationToken) ? serviceId : null;
+        }, $"The referrals service did not learn the directory's service '{serviceId}'", cancellationToken);
+
+    // What arrives by event: asked again every 100 ms until it is there, for at most the directory wait.
+    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string failure, CancellationToken cancellationToken)
+        where T : class
     {
         var until = time.GetUtcNow() + DirectoryWait;
         while (true)
         {
-            await using (var scope = services.CreateAsyncScope())
+            if (await probe() is { } found)
             {
-                if (await scope.ServiceProvider.GetRequiredService<ReferralsDbContext>().Services.AnyAsync(s => s.Id == serviceId, cancellationToken))
-                {
-                    return;
-                }
+                return found;
             }
 
             if (time.GetUtcNow() > until)
             {
-                throw new TimeoutException($"The referrals service did not learn the directory's service '{serviceId}' within {DirectoryWait}.");
+                throw new TimeoutException($"{failure} within {DirectoryWait}.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
@@ -420,14 +439,21 @@ public sealed class DemoReferrals(
         public Task CheckInAsync(Professional supporter, BoundarySpanner spanner, int score, string note) =>
             _spanners.RecordBurdenCheckInAsync(new RecordBurdenCheckInRequest { SpannerId = spanner.Id, Score = score, Note = note, RequestId = NewRequestId() }, As(supporter)).ResponseAsync;
 
-        // The best match for the need, proposed as the constant contact and agreed to by the spanner and the service user.
-        public async Task ConstantContactAsync(Professional coordinator, Professional supporter, string serviceUserId, string needId, string note)
+        // The first spanner proposed for a need at risk, once the proposal reached the coordinator's at-risk list (it
+        // travels as events: the detection to the spanners service, the proposal back to the referrals service).
+        public Task<string> ProposedSpannerAsync(Professional coordinator, string needId) =>
+            owner.EventuallyAsync(async () =>
+            {
+                var needs = (await _referrals.ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest { PageSize = 200 }, As(coordinator))).Needs;
+                return needs.FirstOrDefault(n => n.NeedId == needId)?.ProposedSpanners.FirstOrDefault()?.SpannerId;
+            }, "No spanner was proposed for the need at risk", cancellationToken);
+
+        // A spanner proposed as the service user's constant contact and agreed to by the spanner and the service user.
+        public async Task ConstantContactAsync(Professional coordinator, Professional supporter, string serviceUserId, string needId, string spannerId, string note)
         {
-            var best = (await _spanners.MatchSpannersAsync(new MatchSpannersRequest { ServiceUserId = serviceUserId, NeedId = needId, PageSize = 1 }, As(coordinator))).Matches
-                .FirstOrDefault() ?? throw new InvalidOperationException("No demo spanner matches the need.");
             var proposed = (await _spanners.AssignSpannerAsync(new AssignSpannerRequest
             {
-                Assignment = new SpannerAssignment { SpannerId = best.Spanner.Id, ServiceUserId = serviceUserId, NeedId = needId, ConstantContact = true, Note = note },
+                Assignment = new SpannerAssignment { SpannerId = spannerId, ServiceUserId = serviceUserId, NeedId = needId, ConstantContact = true, Note = note },
                 RequestId = NewRequestId(),
             }, As(coordinator))).Assignment;
             var agreed = (await _spanners.ConfirmSpannerAssignmentAsync(

@@ -37,13 +37,19 @@ public sealed class DemoReferralsTests(DemoReferralsFixture fixture) : HostTest(
         var directory = Fixture.Services.GetRequiredService<IMemberDirectory>();
         var coordinator = await directory.FindForSignInAsync("abdelkader.ziani@wijkteam-moerwijk.example", CancellationToken.None);
         var gp = await directory.FindForSignInAsync("karim.haddou@hap-moerwijkzuid.example", CancellationToken.None);
-        var atRisk = Assert.Single((await new ReferralsService.ReferralsServiceClient(Channel).ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest(), Fixture.As(coordinator!))).Needs);
-        Assert.Equal(LifeDomain.Social, atRisk.LifeDomain);
+        var needs = (await new ReferralsService.ReferralsServiceClient(Channel).ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest(), Fixture.As(coordinator!))).Needs;
+        Assert.Equal(new[] { LifeDomain.Social, LifeDomain.Debt }.Order(), needs.Select(n => n.LifeDomain).Order());
+        var atRisk = needs.Single(n => n.LifeDomain == LifeDomain.Social);
         Assert.Equal([PillarToPostReason.RepeatedRejection, PillarToPostReason.TooManyOrganizations], atRisk.Reasons.Order());
         Assert.Equal([ReferralStatus.Declined, ReferralStatus.Declined, ReferralStatus.Requested], atRisk.Referrals.Select(r => r.Status));
         Assert.Equal(3, atRisk.Referrals.Select(r => r.ToOrganizationId).Distinct().Count());
         Assert.All(atRisk.Referrals, r => Assert.Equal(gp!.OrganizationId, r.FromOrganizationId));
         Assert.All(atRisk.Referrals.SkipLast(1), r => Assert.NotEmpty(r.RedirectReferralId));
+
+        // Her debts: declined at the intake and at the debt settlement, and on the walk-in hour's waiting list.
+        var debts = needs.Single(n => n.LifeDomain == LifeDomain.Debt);
+        Assert.Equal([PillarToPostReason.RepeatedRejection], debts.Reasons);
+        Assert.Equal([ReferralStatus.Declined, ReferralStatus.Declined, ReferralStatus.OnHold], debts.Referrals.Select(r => r.Status));
 
         // A second start on the same databases finds referrals and adds none.
         await using var restarted = await Fixture.StartReplicaAsync();
@@ -64,12 +70,18 @@ public sealed class DemoReferralsTests(DemoReferralsFixture fixture) : HostTest(
             .Single(c => c.Plan == Cases.Data.DemoData.DemoCases.NaimaPlan).ServiceUserId;
         var start = DateTimeOffset.UtcNow.AddDays(-1);
 
-        // The need at risk brought a proposal, and the coordinator took the best match: an Arabic-speaking volunteer of Moerwijk.
+        // Her debt need at risk brought Arabic-speaking spanners of Moerwijk to her coordinator's at-risk list, and the
+        // coordinator made the first her constant contact.
+        var debts = (await new ReferralsService.ReferralsServiceClient(Channel).ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest(), coordinator)).Needs
+            .Single(n => n.LifeDomain == LifeDomain.Debt);
+        Assert.Equal(["Fatima Benali", "Yasmina El Khatib"], debts.ProposedSpanners.Take(2).Select(p => p.DisplayName));
+        Assert.All(debts.ProposedSpanners.Take(2), p => Assert.Contains("ar", p.SharedLanguages));
         var view = await EventuallyAsync(SeedingBound, async () => (await networkView.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = naima, RecentEventLimit = 100 }, coordinator)).View
             is { ConstantContact: not null } v && v.RecentEvents.Any(e => e.Summary.StartsWith("Boundary spanners proposed", StringComparison.Ordinal)) ? v : null);
-        Assert.Equal("Fatima Benali", view.ConstantContact.DisplayName);
+        Assert.Equal((debts.ProposedSpanners[0].SpannerId, "Fatima Benali"), (view.ConstantContact.SpannerId, view.ConstantContact.DisplayName));
         var fatima = (await spanners.GetSpannerAsync(new GetSpannerRequest { Id = view.ConstantContact.SpannerId }, welfare)).Spanner;
         Assert.Contains("ar", fatima.Languages);
+        Assert.Equal(debts.NeedId, Assert.Single((await spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = naima }, coordinator)).Assignments).NeedId);
         Assert.Contains((await spanners.ListSpannersAtRiskAsync(new ListSpannersAtRiskRequest(), welfare)).Spanners, s => s.Spanner.DisplayName == "Rosa Martina" && s.Risks.Contains(SpannerRisk.HighBurden));
 
         // Fatima stops: her backup is proposed, Naima keeps Fatima until the backup is agreed to, then has the backup.

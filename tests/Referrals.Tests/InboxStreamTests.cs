@@ -101,6 +101,46 @@ public abstract class InboxStreamTests(ReferralsFixture fixture) : ReferralsTest
     }
 
     [SkippableFact]
+    public async Task The_coordinators_stream_and_at_risk_list_show_the_spanners_proposed_for_a_need_at_risk()
+    {
+        var scenario = await ScenarioAsync();
+        var supporter = await NewPracticeAsync(OrganizationKind.Welfare, "community-worker");
+        var today = Clock.Now.UtcDateTime;
+        var spanner = (await new SpannersService.SpannersServiceClient(Channel).RegisterSpannerAsync(new RegisterSpannerRequest
+        {
+            Spanner = new BoundarySpanner
+            {
+                DisplayName = Unique("Yasmina"), Kind = SpannerKind.ExpertByExperience, Languages = { "ar", "nl" }, Neighbourhoods = { "moerwijk" },
+                LifeDomains = { scenario.Need.LifeDomain }, MaxServiceUsers = 2, HoursPerWeek = 4,
+                ConductCertificateDate = new CalendarDate { Year = today.Year - 1, Month = today.Month, Day = Math.Min(today.Day, 28) },
+            },
+        }, supporter.Call)).Spanner;
+        using var coordinator = Referrals.WatchIncomingReferrals(new WatchIncomingReferralsRequest(), scenario.Team.Call);
+        Assert.Equal(InboxMessageKind.CaughtUp, (await NextAsync(coordinator)).Kind);
+
+        foreach (var kind in new[] { OrganizationKind.DebtCounselling, OrganizationKind.Welfare })
+        {
+            var (to, referral) = await ReferredAsync(scenario, kind);
+            await Referrals.DeclineReferralAsync(new DeclineReferralRequest { Id = referral.Id, Etag = referral.Etag, Reason = ReferralDeclineReason.NoCapacity }, to.Call);
+        }
+
+        // The detection reaches the spanners service as an event, and its proposal comes back the same way.
+        var notice = await NextAsync(coordinator);
+        while (notice.AtRiskNeed.ProposedSpanners.Count == 0)
+        {
+            Assert.Equal((InboxMessageKind.AtRisk, scenario.Need.Id), (notice.Kind, notice.AtRiskNeed.NeedId));
+            notice = await NextAsync(coordinator);
+        }
+
+        var proposed = Assert.Single(notice.AtRiskNeed.ProposedSpanners);
+        Assert.Equal((spanner.Id, spanner.DisplayName, SpannerKind.ExpertByExperience, supporter.Id), (proposed.SpannerId, proposed.DisplayName, proposed.Kind, proposed.OrganizationId));
+        Assert.Equal(["ar", "nl"], proposed.SharedLanguages);
+        Assert.Equal("speaks ar, nl; active in moerwijk; housing; 2 places free", proposed.RankingReason);
+        var listed = Assert.Single((await Referrals.ListAtRiskNeedsAsync(new ListAtRiskNeedsRequest(), scenario.Team.Call)).Needs, n => n.NeedId == scenario.Need.Id);
+        Assert.Equal(notice.AtRiskNeed.ProposedSpanners, listed.ProposedSpanners);
+    }
+
+    [SkippableFact]
     public async Task A_token_older_than_the_kept_history_is_out_of_range_and_an_ended_member_is_cut_off()
     {
         var scenario = await ScenarioAsync();

@@ -31,7 +31,7 @@ public abstract class MatchingTests(SpannersFixture fixture) : SpannersTest(fixt
         var supporter = await SupporterAsync();
         var available = await SpannerAsync(supporter);
         var paused = await SpannerAsync(supporter);
-        await Spanners.UpdateSpannerAsync(new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = paused.Id, Etag = paused.Etag, Status = SpannerStatus.Paused } }, supporter.Call);
+        await Spanners.PauseSpannerAsync(new PauseSpannerRequest { Id = paused.Id, Etag = paused.Etag }, supporter.Call);
         var full = await SpannerAsync(supporter, s => s.MaxServiceUsers = 1);
         await ProposeAsync(await CoordinatedAsync(), full);
         var overburdened = await SpannerAsync(supporter);

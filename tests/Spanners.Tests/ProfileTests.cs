@@ -1,3 +1,5 @@
+using Google.Protobuf.WellKnownTypes;
+
 namespace ReferralNet.Spanners.Tests;
 
 /// <summary>Profiles, burden and who sees what of a spanner.</summary>
@@ -54,20 +56,45 @@ public abstract class ProfileTests(SpannersFixture fixture) : SpannersTest(fixtu
         var supporter = await SupporterAsync();
         var spanner = await SpannerAsync(supporter);
 
-        var paused = (await Spanners.UpdateSpannerAsync(new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = spanner.Etag, Status = SpannerStatus.Paused } }, supporter.Call)).Spanner;
-        Assert.Equal(SpannerStatus.Paused, paused.Status);
-        Assert.Equal(spanner.Languages, paused.Languages);
-        Assert.Equal(spanner.HoursPerWeek, paused.HoursPerWeek);
+        // The status is output only: an update that sends one changes the profile and leaves the status alone.
+        var changed = (await Spanners.UpdateSpannerAsync(new UpdateSpannerRequest
+        {
+            Spanner = new BoundarySpanner { Id = spanner.Id, Etag = spanner.Etag, HoursPerWeek = 2, Status = SpannerStatus.Paused },
+        }, supporter.Call)).Spanner;
+        Assert.Equal((2, SpannerStatus.Active), (changed.HoursPerWeek, changed.Status));
+        Assert.Equal(spanner.Languages, changed.Languages);
         await FailsWith(StatusCode.Aborted, () => Spanners.UpdateSpannerAsync(
-            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = spanner.Etag, HoursPerWeek = 2 } }, supporter.Call).ResponseAsync);
-        await InvalidField("spanner.status", () => Spanners.UpdateSpannerAsync(
-            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = paused.Etag, Status = SpannerStatus.Stopped } }, supporter.Call).ResponseAsync);
+            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = spanner.Etag, HoursPerWeek = 3 } }, supporter.Call).ResponseAsync);
+        await InvalidField("update_mask", () => Spanners.UpdateSpannerAsync(new UpdateSpannerRequest
+        {
+            Spanner = new BoundarySpanner { Id = spanner.Id, Etag = changed.Etag, Status = SpannerStatus.Stopped }, UpdateMask = new FieldMask { Paths = { "status" } },
+        }, supporter.Call).ResponseAsync);
         await InvalidField("spanner.languages[0]", () => Spanners.UpdateSpannerAsync(
-            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = paused.Etag, Languages = { "Arabic" } } }, supporter.Call).ResponseAsync);
+            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = changed.Etag, Languages = { "Arabic" } } }, supporter.Call).ResponseAsync);
         await FailsWith(StatusCode.FailedPrecondition, "BACKUP_IS_SELF", () => Spanners.UpdateSpannerAsync(
-            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = paused.Etag, BackupSpannerId = spanner.Id } }, supporter.Call).ResponseAsync);
-        var resumed = (await Spanners.UpdateSpannerAsync(new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = paused.Etag, Status = SpannerStatus.Active } }, supporter.Call)).Spanner;
+            new UpdateSpannerRequest { Spanner = new BoundarySpanner { Id = spanner.Id, Etag = changed.Etag, BackupSpannerId = spanner.Id } }, supporter.Call).ResponseAsync);
+    }
+
+    [SkippableFact]
+    public async Task A_spanner_pauses_and_resumes_once_each_and_only_by_its_organization()
+    {
+        var supporter = await SupporterAsync();
+        var spanner = await SpannerAsync(supporter);
+        var other = await SupporterAsync();
+
+        await FailsWith(StatusCode.PermissionDenied, "NOT_SPANNER_ORGANIZATION", () => Spanners.PauseSpannerAsync(new PauseSpannerRequest { Id = spanner.Id, Etag = spanner.Etag }, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.FailedPrecondition, "SPANNER_NOT_PAUSED", () => Spanners.ResumeSpannerAsync(new ResumeSpannerRequest { Id = spanner.Id, Etag = spanner.Etag }, supporter.Call).ResponseAsync);
+        var paused = await Spanners.PauseSpannerAsync(new PauseSpannerRequest { Id = spanner.Id, Etag = spanner.Etag, RequestId = "pause-1" }, supporter.Call);
+        Assert.Equal(SpannerStatus.Paused, paused.Spanner.Status);
+        Assert.Empty(paused.Successions);
+        Assert.Equal(paused, await Spanners.PauseSpannerAsync(new PauseSpannerRequest { Id = spanner.Id, Etag = spanner.Etag, RequestId = "pause-1" }, supporter.Call));
+        await FailsWith(StatusCode.FailedPrecondition, "SPANNER_PAUSED", () => Spanners.PauseSpannerAsync(new PauseSpannerRequest { Id = spanner.Id, Etag = paused.Spanner.Etag }, supporter.Call).ResponseAsync);
+        await FailsWith(StatusCode.PermissionDenied, "NOT_SPANNER_ORGANIZATION", () => Spanners.ResumeSpannerAsync(new ResumeSpannerRequest { Id = spanner.Id, Etag = paused.Spanner.Etag }, other.Call).ResponseAsync);
+        await FailsWith(StatusCode.Aborted, () => Spanners.ResumeSpannerAsync(new ResumeSpannerRequest { Id = spanner.Id, Etag = spanner.Etag }, supporter.Call).ResponseAsync);
+
+        var resumed = (await Spanners.ResumeSpannerAsync(new ResumeSpannerRequest { Id = spanner.Id, Etag = paused.Spanner.Etag }, supporter.Call)).Spanner;
         Assert.Equal(SpannerStatus.Active, resumed.Status);
+        Assert.Equal([SpannerStatus.Active, SpannerStatus.Paused, SpannerStatus.Active], (await OutboxAsync<SpannerChanged>(spanner.Id)).Select(c => c.Status));
     }
 
     [SkippableFact]

@@ -103,6 +103,58 @@ public abstract class SuccessionTests(SpannersFixture fixture) : SpannersTest(fi
     }
 
     [SkippableFact]
+    public async Task A_pausing_spanner_hands_over_to_the_backup_and_keeps_whom_nobody_took_over_once_resumed()
+    {
+        var supporter = await SupporterAsync();
+        void Somali(BoundarySpanner s) => s.Languages.Add("so");
+        var backup = await SpannerAsync(supporter, Somali);
+        var pausing = await SpannerAsync(supporter, s =>
+        {
+            Somali(s);
+            s.BackupSpannerId = backup.Id;
+        });
+        var team = await NewPracticeAsync();
+        var (first, second) = (await CoordinatedAsync(["so"], team), await CoordinatedAsync(["so"], team));
+        await AssignedAsync(first, pausing, supporter);
+        var kept = await AssignedAsync(second, pausing, supporter);
+        var proposedMeanwhile = await ProposeAsync(await CoordinatedAsync(["so"], team), pausing, constantContact: false);
+
+        var paused = await Spanners.PauseSpannerAsync(new PauseSpannerRequest
+        {
+            Id = pausing.Id, Etag = (await ReadAsync(pausing, supporter)).Etag, HandoverNote = "Zes weken herstel na een operatie.", RequestId = "pause-handover",
+        }, supporter.Call);
+
+        Assert.Equal(SpannerStatus.Paused, paused.Spanner.Status);
+        Assert.Equal([SuccessionBasis.Backup, SuccessionBasis.Backup], paused.Successions.Select(s => s.Basis));
+        Assert.All(paused.Successions, s => Assert.Equal((backup.Id, "Zes weken herstel na een operatie."), (s.NewAssignment.SpannerId, s.NewAssignment.HandoverNote)));
+        var meanwhile = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { SpannerId = pausing.Id, IncludeEnded = true }, supporter.Call)).Assignments
+            .Single(a => a.Id == proposedMeanwhile.Id);
+        Assert.Equal((AssignmentStatus.Ended, AssignmentEndReason.SpannerPaused), (meanwhile.Status, meanwhile.EndReason));
+        Assert.Equal(pausing.Id, (await ConstantContactAsync(first, pausing.Id)).SpannerId);
+
+        // The first service user agrees to the backup: the paused spanner's assignment ends the moment the backup's starts.
+        var firstSuccession = paused.Successions.Single(s => s.ServiceUserId == first.User.Id);
+        var started = await AgreeAsync(firstSuccession.NewAssignment, supporter, first);
+        Assert.Equal(backup.Id, (await ConstantContactAsync(first, backup.Id)).SpannerId);
+        var handedOver = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = first.User.Id, IncludeEnded = true }, first.Team.Call)).Assignments
+            .Single(a => a.Id == firstSuccession.PreviousAssignmentId);
+        Assert.Equal((AssignmentEndReason.SpannerPaused, started.StartTime), (handedOver.EndReason, handedOver.EndTime));
+
+        // The spanner is back before the second service user agreed; they decline the backup and stay with the spanner.
+        var resumed = (await Spanners.ResumeSpannerAsync(new ResumeSpannerRequest { Id = pausing.Id, Etag = paused.Spanner.Etag }, supporter.Call)).Spanner;
+        Assert.Equal(SpannerStatus.Active, resumed.Status);
+        var secondSuccession = paused.Successions.Single(s => s.ServiceUserId == second.User.Id);
+        await Spanners.EndSpannerAssignmentAsync(new EndSpannerAssignmentRequest
+        {
+            Id = secondSuccession.NewAssignment.Id, Etag = secondSuccession.NewAssignment.Etag, Reason = AssignmentEndReason.ServiceUserRequest, Note = "Wacht liever op Samira.",
+        }, second.Team.Call);
+        var stays = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = second.User.Id }, second.Team.Call)).Assignments.Single();
+        Assert.Equal((kept.Id, AssignmentStatus.Active), (stays.Id, stays.Status));
+        Assert.Equal(pausing.Id, (await ConstantContactAsync(second, pausing.Id)).SpannerId);
+        Assert.Equal(1, (await ReadAsync(pausing, supporter)).ActiveAssignments);
+    }
+
+    [SkippableFact]
     public async Task A_named_successor_must_have_room_for_everyone()
     {
         var supporter = await SupporterAsync();

@@ -80,6 +80,21 @@ internal static class ProtoMapping
         DetectTime = chain.DetectedAt?.ToProtoTimestamp(),
         CoordinatorMemberId = chain.ToldMemberId,
         Referrals = { referrals.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => r.ToProto()) },
+#pragma warning disable CS0612 // the deprecated ids stay filled for older clients
+        ProposedSpannerIds = { chain.ProposedSpanners.Select(p => p.SpannerId) },
+#pragma warning restore CS0612
+        ProposedSpanners =
+        {
+            chain.ProposedSpanners.Select(p => new Proto.ProposedSpanner
+            {
+                SpannerId = p.SpannerId,
+                DisplayName = p.DisplayName,
+                Kind = (Proto.SpannerKind)p.Kind,
+                OrganizationId = p.OrganizationId,
+                SharedLanguages = { p.SharedLanguages },
+                RankingReason = p.RankingReason,
+            }),
+        },
     };
 
     public static ServiceTerms ToTerms(this Proto.Service service) => new(

@@ -107,6 +107,12 @@ public sealed class Chain : VersionedEntity
     /// <summary>When a referral of the chain completed; a later referral of the need starts a new chain.</summary>
     public DateTimeOffset? ClosedAt { get; private set; }
 
+    /// <summary>The boundary spanners proposed for the need while it is at risk, best first; empty otherwise.</summary>
+    public List<SpannerProposal> ProposedSpanners { get; private set; } = [];
+
+    /// <summary>The risk version the proposal answers, so that a late proposal of an older risk state changes nothing.</summary>
+    public long ProposalVersion { get; private set; }
+
     /// <summary>True while the chain breaks a rule.</summary>
     public bool AtRisk => Reasons != PillarToPostReasons.None;
 
@@ -129,6 +135,24 @@ public sealed class Chain : VersionedEntity
         CaseId = coordination.CaseId;
         CoordinatorMemberId = coordination.CoordinatorMemberId;
         CoordinatorOrganizationId = coordination.CoordinatorOrganizationId;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the spanners proposed for the risk of version <paramref name="riskVersion"/>: only while the chain is at
+    /// risk, and not over a proposal for a newer risk state.
+    /// </summary>
+    /// <returns>True when the chain now shows the proposal.</returns>
+    public bool TakeProposal(long riskVersion, IEnumerable<SpannerProposal> spanners, DateTimeOffset now)
+    {
+        if (!AtRisk || riskVersion < ProposalVersion || riskVersion > RiskVersion)
+        {
+            return false;
+        }
+
+        ProposalVersion = riskVersion;
+        ProposedSpanners = [.. spanners];
+        Touch(now);
         return true;
     }
 
@@ -183,12 +207,27 @@ public sealed class Chain : VersionedEntity
 
         var change = reasons == PillarToPostReasons.None ? RiskChange.Cleared : (reasons & ~Reasons) != 0 ? RiskChange.Detected : RiskChange.None;
         DetectedAt = reasons == PillarToPostReasons.None ? null : DetectedAt ?? now;
+        if (reasons == PillarToPostReasons.None)
+        {
+            // Nobody needs a spanner proposed against a risk that is gone.
+            ProposedSpanners = [];
+        }
+
         Reasons = reasons;
         RiskVersion++;
         Touch(now);
         return change;
     }
 }
+
+/// <summary>A boundary spanner the spanners service proposed for a chain's need, as the coordinator is shown it.</summary>
+/// <param name="SpannerId">The spanner.</param>
+/// <param name="DisplayName">The name shown to professionals.</param>
+/// <param name="Kind">The kind of spanner, as the spanners contract numbers it.</param>
+/// <param name="OrganizationId">The supporting organization.</param>
+/// <param name="SharedLanguages">The service user's languages the spanner speaks.</param>
+/// <param name="RankingReason">Why the spanner fits.</param>
+public sealed record SpannerProposal(string SpannerId, string DisplayName, int Kind, string OrganizationId, List<string> SharedLanguages, string RankingReason);
 
 /// <summary>Who coordinates the service user's open case, as of a version of the case.</summary>
 /// <param name="CaseId">The open case; null without one.</param>

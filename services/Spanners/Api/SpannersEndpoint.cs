@@ -21,7 +21,7 @@ namespace ReferralNet.Spanners.Api;
 /// cases service confirms on every call. Every write takes a request id and runs once; the change, its events, the stored
 /// answer and the audit record commit together.
 /// </summary>
-public sealed class SpannersEndpoint(
+public sealed partial class SpannersEndpoint(
     SpannersDbContext db,
     AuditScope audit,
     CasesSupport cases,
@@ -121,14 +121,9 @@ public sealed class SpannersEndpoint(
         var held = (await db.HeldPlacesAsync([spanner.Id], cancellationToken)).GetValueOrDefault(spanner.Id);
         var merged = ProtoValues.MergeUpdate(spanner.ToProto(held, new SpannerView(true, true), now, Policy), request.Spanner, request.UpdateMask, Changeable);
         new SpannerValidator().EnsureValid(merged, "spanner");
-        if (merged.Status == Proto.SpannerStatus.Unspecified)
-        {
-            throw Platform.Validation.InvalidRequestException.For("spanner.status", "must be ACTIVE or PAUSED (StopSpanner stops a spanner)");
-        }
-
         var profile = merged.ToProfile();
         await EnsureProfileAsync(profile, spanner.OrganizationId, spanner.Id, cancellationToken);
-        spanner.Change(profile, (SpannerStatus)merged.Status, now);
+        spanner.Change(profile, now);
         db.AddEvent(spanner.ChangedEvent(), now);
         await db.SaveChangesAsync(cancellationToken);
         return new Proto.UpdateSpannerResponse { Spanner = spanner.ToProto(held, new SpannerView(true, true), now, Policy) };
@@ -375,63 +370,6 @@ public sealed class SpannersEndpoint(
     }
 
     /// <inheritdoc />
-    [Audited(AuditKind.Change, "spanner", Administration)]
-    public override async Task<Proto.StopSpannerResponse> StopSpanner(Proto.StopSpannerRequest request, ServerCallContext context)
-    {
-        var caller = Caller.Of(context);
-        caller.RequireRole(Role.OrgAdmin, Role.Professional);
-        var cancellationToken = context.CancellationToken;
-        var now = time.GetUtcNow();
-        audit.Subject(request.Id);
-        var stopping = await FindAsync(request.Id, tracked: false, cancellationToken);
-        RequireSupporter(caller, stopping);
-
-        // Each service user's facts come from the cases service as the organization that coordinates them, before anything
-        // is written: when cases cannot answer, the spanner does not stop half-way.
-        var open = await db.Assignments.AsNoTracking().Where(a => a.SpannerId == stopping.Id && a.Status == AssignmentStatus.Active).OrderBy(a => a.Id).ToListAsync(cancellationToken);
-        var facts = new Dictionary<string, Proto.CheckSupportConsentResponse>();
-        foreach (var assignment in open)
-        {
-            facts[assignment.Id] = await cases.CheckAsync(assignment.AssignedByOrganizationId, assignment.AssignedByMemberId, assignment.ServiceUserId, assignment.NeedId, cancellationToken);
-        }
-
-        await using var write = await db.BeginWriteAsync(cancellationToken);
-        var response = await db.CreateOnceAsync(context, caller, request, request.RequestId, now, async () =>
-        {
-            var spanner = await LockedSpannerAsync(request.Id, cancellationToken);
-            spanner.EnsureVersion(request.Etag, "spanner");
-
-            // An assignment that started or ended since the facts were gathered would be handed over without them: retry.
-            var stillOpen = await db.Assignments.Where(a => a.SpannerId == spanner.Id && a.Status == AssignmentStatus.Active).OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(cancellationToken);
-            if (!stillOpen.SequenceEqual(open.Select(a => a.Id)))
-            {
-                throw new StaleVersionException("spanner");
-            }
-
-            spanner.Stop((SpannerStopReason)request.Reason, now);
-            db.AddEvent(spanner.ChangedEvent(), now);
-            db.AddEvent(spanner.StoppedEvent(), now);
-            foreach (var backedUp in await db.Spanners.Where(s => s.BackupSpannerId == spanner.Id).ToListAsync(cancellationToken))
-            {
-                backedUp.LoseBackup(spanner.Id, now);
-                db.AddEvent(backedUp.ChangedEvent(), now);
-            }
-
-            foreach (var proposal in await db.Assignments.Where(a => a.SpannerId == spanner.Id && a.Status == AssignmentStatus.Proposed).ToListAsync(cancellationToken))
-            {
-                proposal.End(AssignmentEndReason.SpannerStopped, "", now);
-            }
-
-            // The proposals above free no place the successors could use, so a save here keeps the place counts below true.
-            await db.SaveChangesAsync(cancellationToken);
-            var successions = await HandOverAsync(spanner, open, facts, request, now, cancellationToken);
-            return new Proto.StopSpannerResponse { Spanner = spanner.ToProto(0, new SpannerView(true, true), now, Policy), Successions = { successions } };
-        }, stopped => stopped.Spanner.Id);
-        await write.CommitAsync(cancellationToken);
-        return response;
-    }
-
-    /// <inheritdoc />
     [NotAudited("aggregates over a neighbourhood; no person's data is read out")]
     public override async Task<Proto.GetContinuityReportResponse> GetContinuityReport(Proto.GetContinuityReportRequest request, ServerCallContext context)
     {
@@ -451,73 +389,7 @@ public sealed class SpannersEndpoint(
     }
 
     private static readonly string[] Changeable =
-        ["display_name", "kind", "member_id", "phone", "languages", "neighbourhoods", "life_domains", "max_service_users", "hours_per_week", "status", "backup_spanner_id", "conduct_certificate_date"];
-
-    // Each active assignment of the stopped spanner is proposed to a successor: the one named, else the backup when it fits
-    // the service user, else the best match. The stopped spanner's assignment stays active until the successor's starts.
-    private async Task<List<Proto.SpannerSuccession>> HandOverAsync(
-        BoundarySpanner stopped, List<SpannerAssignment> open, Dictionary<string, Proto.CheckSupportConsentResponse> facts, Proto.StopSpannerRequest request, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var successions = new List<Proto.SpannerSuccession>();
-        var chosen = request.SuccessorSpannerId.Length > 0 ? await LockedSpannerAsync(request.SuccessorSpannerId, cancellationToken) : null;
-        if (chosen is not null)
-        {
-            var places = (await db.HeldPlacesAsync([chosen.Id], cancellationToken)).GetValueOrDefault(chosen.Id);
-            if (chosen.Id == stopped.Id || chosen.OrganizationId != stopped.OrganizationId)
-            {
-                throw new DomainRuleException("SUCCESSOR_NOT_ELIGIBLE", "The successor must be another spanner of the same organization.");
-            }
-
-            chosen.EnsureCanTakeOn(places + open.Count - 1, DateOnly.FromDateTime(now.UtcDateTime), Policy);
-        }
-
-        var backup = chosen is null && stopped.BackupSpannerId is { } backupId ? await db.Spanners.FirstOrDefaultAsync(s => s.Id == backupId, cancellationToken) : null;
-        foreach (var previous in open)
-        {
-            var tracked = await db.Assignments.SingleAsync(a => a.Id == previous.Id, cancellationToken);
-            var answer = facts[previous.Id];
-            var proposer = new Caller(previous.AssignedByMemberId, previous.AssignedByOrganizationId, Role.Professional);
-            (BoundarySpanner Spanner, SuccessionBasis Basis)? successor = null;
-            if (chosen is not null)
-            {
-                successor = (chosen, SuccessionBasis.Chosen);
-            }
-            else if (answer.Granted)
-            {
-                var domains = answer.DomainsOf([], previous.NeedId);
-                var fits = await RankAsync(answer, domains, languageRequired: false, now, exclude: stopped.Id, cancellationToken);
-                successor = backup is not null && fits.FirstOrDefault(f => f.Spanner.Id == backup.Id) is { } fit
-                    ? (fit.Spanner, SuccessionBasis.Backup)
-                    : fits.Count > 0 ? (fits[0].Spanner, SuccessionBasis.BestMatch) : null;
-            }
-
-            if (successor is not { } next)
-            {
-                // Nobody fits (or the coordinating organization's consent is gone): the assignment ends and the coordinator is told.
-                tracked.End(AssignmentEndReason.SpannerStopped, "", now);
-                db.AddEvent(tracked.EndedEvent(), now);
-                db.AddEvent(tracked.SucceededEvent(SuccessionBasis.None, null), now);
-                successions.Add(new Proto.SpannerSuccession { ServiceUserId = tracked.ServiceUserId, PreviousAssignmentId = tracked.Id, Basis = Proto.SuccessionBasis.None });
-                continue;
-            }
-
-            tracked.AwaitSuccessor(now);
-            await db.LockAsync(db.Spanners.Where(s => s.Id == next.Spanner.Id), cancellationToken);
-            var spec = new AssignmentSpec(tracked.ServiceUserId, tracked.NeedId, tracked.CaseId, tracked.ConstantContact, tracked.Note);
-            var proposal = await ProposeAsync(next.Spanner, spec, proposer, now, cancellationToken, tracked, request.HandoverNote.Trim());
-            db.AddEvent(tracked.SucceededEvent(next.Basis, proposal), now);
-            successions.Add(new Proto.SpannerSuccession
-            {
-                ServiceUserId = tracked.ServiceUserId,
-                PreviousAssignmentId = tracked.Id,
-                Basis = (Proto.SuccessionBasis)next.Basis,
-                NewAssignment = proposal.ToProto(),
-            });
-        }
-
-        return successions;
-    }
+        ["display_name", "kind", "member_id", "phone", "languages", "neighbourhoods", "life_domains", "max_service_users", "hours_per_week", "backup_spanner_id", "conduct_certificate_date"];
 
     // One step of an assignment's life, run once per request id: its spanner's row locked (the step may take or free a
     // place), the etag checked, the step taken, and its events, the stored answer and the audit record committed together.
@@ -576,7 +448,7 @@ public sealed class SpannersEndpoint(
     {
         if (assignment.PreviousAssignmentId is { } previousId && await db.Assignments.SingleAsync(a => a.Id == previousId, cancellationToken) is { IsOpen: true } previous)
         {
-            previous.End(AssignmentEndReason.SpannerStopped, "", now);
+            previous.EndHandover(now);
             db.AddEvent(previous.EndedEvent(), now);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -584,8 +456,9 @@ public sealed class SpannersEndpoint(
         db.AddEvent(assignment.AssignedEvent(spanner), now);
     }
 
-    // An assignment ends. A successor's proposal that ends without starting leaves its service user with the stopped
-    // spanner: that assignment ends too and the coordinator is told, as when nobody fitted at the stop.
+    // An assignment ends. A successor's proposal that ends without starting leaves its service user with the stopped or
+    // paused spanner: with one who has resumed since, the assignment simply stays; otherwise it ends too and the
+    // coordinator is told, as when nobody fitted at the stop or pause.
     private async Task EndAsync(SpannerAssignment assignment, AssignmentEndReason reason, string note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var wasActive = assignment.Status == AssignmentStatus.Active;
@@ -598,7 +471,13 @@ public sealed class SpannersEndpoint(
         if (!wasActive && assignment.PreviousAssignmentId is { } previousId
             && await db.Assignments.SingleAsync(a => a.Id == previousId, cancellationToken) is { IsOpen: true } previous)
         {
-            previous.End(AssignmentEndReason.SpannerStopped, "", now);
+            if (await db.Spanners.AnyAsync(s => s.Id == previous.SpannerId && s.Status == SpannerStatus.Active, cancellationToken))
+            {
+                previous.CancelHandover(now);
+                return;
+            }
+
+            previous.EndHandover(now);
             db.AddEvent(previous.EndedEvent(), now);
             db.AddEvent(previous.SucceededEvent(SuccessionBasis.None, null), now);
         }

@@ -43,8 +43,6 @@ internal sealed class SpannerValidator : RequestValidator<Proto.BoundarySpanner>
         RuleForEach(s => s.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
         RuleFor(s => s.MaxServiceUsers).InclusiveBetween(1, 50);
         RuleFor(s => s.HoursPerWeek).InclusiveBetween(1, 60);
-        RuleFor(s => s.Status).Must(s => s is Proto.SpannerStatus.Unspecified or Proto.SpannerStatus.Active or Proto.SpannerStatus.Paused)
-            .WithMessage("must be ACTIVE or PAUSED (StopSpanner stops a spanner)");
         RuleFor(s => s.BackupSpannerId).OptionalId();
         RuleFor(s => s.ConductCertificateDate).SetValidator(new CalendarDateValidator()!).When(s => s.ConductCertificateDate is not null);
     }
@@ -133,8 +131,8 @@ internal sealed class EndSpannerAssignmentRequestValidator : RequestValidator<Pr
     {
         RuleFor(r => r.Id).Id();
         RuleFor(r => r.Etag).Etag();
-        RuleFor(r => r.Reason).Must(r => FieldRules.IsDefined(r) && r != Proto.AssignmentEndReason.SpannerStopped)
-            .WithMessage("must be a defined end reason other than SPANNER_STOPPED (set by the server)");
+        RuleFor(r => r.Reason).Must(r => FieldRules.IsDefined(r) && r is not (Proto.AssignmentEndReason.SpannerStopped or Proto.AssignmentEndReason.SpannerPaused))
+            .WithMessage("must be a defined end reason other than SPANNER_STOPPED and SPANNER_PAUSED (set by the server)");
         RuleFor(r => r.Note).OptionalNote();
         RuleFor(r => r.Note).NotEmpty().When(r => r.Reason == Proto.AssignmentEndReason.Other).WithMessage("is required when the reason is OTHER");
         RuleFor(r => r.RequestId).RequestId();
@@ -190,6 +188,28 @@ internal sealed class StopSpannerRequestValidator : RequestValidator<Proto.StopS
         RuleFor(r => r.Reason).Must(FieldRules.IsDefined).WithMessage("must be a defined stop reason");
         RuleFor(r => r.HandoverNote).OptionalNote();
         RuleFor(r => r.SuccessorSpannerId).OptionalId();
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+internal sealed class PauseSpannerRequestValidator : RequestValidator<Proto.PauseSpannerRequest>
+{
+    public PauseSpannerRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).Etag();
+        RuleFor(r => r.HandoverNote).OptionalNote();
+        RuleFor(r => r.SuccessorSpannerId).OptionalId();
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+internal sealed class ResumeSpannerRequestValidator : RequestValidator<Proto.ResumeSpannerRequest>
+{
+    public ResumeSpannerRequestValidator()
+    {
+        RuleFor(r => r.Id).Id();
+        RuleFor(r => r.Etag).Etag();
         RuleFor(r => r.RequestId).RequestId();
     }
 }

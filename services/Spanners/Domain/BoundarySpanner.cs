@@ -150,17 +150,37 @@ public sealed class BoundarySpanner : VersionedEntity
         return risks;
     }
 
-    /// <summary>Changes the profile and, between active and paused, the status.</summary>
-    public void Change(SpannerProfile profile, SpannerStatus status, DateTimeOffset now)
+    /// <summary>Changes the profile; the status changes only by pausing, resuming and stopping.</summary>
+    public void Change(SpannerProfile profile, DateTimeOffset now)
     {
         EnsureNotStopped();
-        if (status == SpannerStatus.Stopped)
+        Apply(profile);
+        Touch(now);
+    }
+
+    /// <summary>Pauses an active spanner; its assignments are handed over by the caller.</summary>
+    public void Pause(DateTimeOffset now)
+    {
+        EnsureNotStopped();
+        if (Status == SpannerStatus.Paused)
         {
-            throw new DomainRuleException("STOP_WITH_STOP_SPANNER", "A spanner is stopped with StopSpanner, which hands its service users over.");
+            throw new DomainRuleException("SPANNER_PAUSED", "The spanner is paused already.");
         }
 
-        Apply(profile);
-        Status = status;
+        Status = SpannerStatus.Paused;
+        Touch(now);
+    }
+
+    /// <summary>Resumes a paused spanner, who takes on service users again.</summary>
+    public void Resume(DateTimeOffset now)
+    {
+        EnsureNotStopped();
+        if (Status != SpannerStatus.Paused)
+        {
+            throw new DomainRuleException("SPANNER_NOT_PAUSED", "Only a paused spanner resumes.");
+        }
+
+        Status = SpannerStatus.Active;
         Touch(now);
     }
 

@@ -100,11 +100,14 @@ public sealed class SpannerAssignment : VersionedEntity
     /// </summary>
     public string? OpenSlot { get; private set; }
 
-    /// <summary>When its spanner stopped and a successor was sought; the assignment stays active until the successor starts.</summary>
+    /// <summary>When its spanner stopped or paused and a successor was sought; the assignment stays active until the successor starts.</summary>
     public DateTimeOffset? HandoverAt { get; private set; }
 
-    /// <summary>Marks an active assignment of a stopped spanner as waiting for its successor.</summary>
-    public void AwaitSuccessor(DateTimeOffset now)
+    /// <summary>Why it is handed over (its spanner stopped or paused): the reason it ends with when the successor starts.</summary>
+    public AssignmentEndReason? HandoverReason { get; private set; }
+
+    /// <summary>Marks an active assignment of a spanner who stops or pauses (<paramref name="why"/>) as waiting for its successor.</summary>
+    public void AwaitSuccessor(AssignmentEndReason why, DateTimeOffset now)
     {
         if (Status != AssignmentStatus.Active)
         {
@@ -112,6 +115,18 @@ public sealed class SpannerAssignment : VersionedEntity
         }
 
         HandoverAt = now;
+        HandoverReason = why;
+        Touch(now);
+    }
+
+    /// <summary>Ends the handed-over assignment: its successor took over, or nobody will.</summary>
+    public void EndHandover(DateTimeOffset now) => End(HandoverReason ?? AssignmentEndReason.SpannerStopped, "", now);
+
+    /// <summary>Keeps the assignment with its spanner, who resumed before a successor took over.</summary>
+    public void CancelHandover(DateTimeOffset now)
+    {
+        HandoverAt = null;
+        HandoverReason = null;
         Touch(now);
     }
 

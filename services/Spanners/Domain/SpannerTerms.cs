@@ -97,6 +97,9 @@ public enum AssignmentEndReason
 
     /// <summary>Another reason, which the note gives.</summary>
     Other = 5,
+
+    /// <summary>The spanner paused and the assignment was handed over, or nobody could take it; server only.</summary>
+    SpannerPaused = 6,
 }
 
 /// <summary>How the successor of a stopped spanner's assignment was chosen.</summary>

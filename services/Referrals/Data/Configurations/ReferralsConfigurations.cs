@@ -76,6 +76,7 @@ internal sealed class ChainConfiguration : IEntityTypeConfiguration<Chain>
         }
 
         builder.Property(c => c.LifeDomain).HasConversion<string>().HasMaxLength(24);
+        builder.ComplexCollection(c => c.ProposedSpanners, proposal => proposal.ToJson());
         builder.Ignore(c => c.AtRisk);
         builder.Ignore(c => c.ToldMemberId);
         builder.Ignore(c => c.ToldOrganizationId);

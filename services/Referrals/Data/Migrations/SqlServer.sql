@@ -473,3 +473,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202085131_SpannerProposals'
+)
+BEGIN
+    ALTER TABLE [chains] ADD [ProposalVersion] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202085131_SpannerProposals'
+)
+BEGIN
+    ALTER TABLE [chains] ADD [ProposedSpanners] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202085131_SpannerProposals'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202085131_SpannerProposals', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -47,6 +47,7 @@ internal sealed class SpannerAssignmentConfiguration : IEntityTypeConfiguration<
 
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(a => a.EndReason).HasConversion<string>().HasMaxLength(24);
+        builder.Property(a => a.HandoverReason).HasConversion<string>().HasMaxLength(24);
         builder.Property(a => a.Note).HasMaxLength(2000);
         builder.Property(a => a.EndNote).HasMaxLength(2000);
         builder.Property(a => a.HandoverNote).HasMaxLength(2000);

@@ -398,3 +398,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202085126_PauseHandover'
+)
+BEGIN
+    ALTER TABLE [spanner_assignments] ADD [HandoverReason] nvarchar(24) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202085126_PauseHandover'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202085126_PauseHandover', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -539,6 +539,10 @@ namespace ReferralNet.Spanners.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("HandoverReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("NeedId")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");

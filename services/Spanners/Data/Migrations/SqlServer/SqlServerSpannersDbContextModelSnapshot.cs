@@ -539,6 +539,10 @@ namespace ReferralNet.Spanners.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<string>("HandoverReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
                     b.Property<string>("NeedId")
                         .HasMaxLength(36)
                         .HasColumnType("nvarchar(36)");

@@ -532,6 +532,10 @@ namespace ReferralNet.Spanners.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HandoverReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NeedId")
                         .HasMaxLength(36)
                         .HasColumnType("TEXT");
