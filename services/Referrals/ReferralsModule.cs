@@ -41,6 +41,8 @@ public static class ReferralsModule
         builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.CaseClosed, CaseCoordinationHandler>());
         builder.Services.AddScoped<ConsentRevokedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.ConsentRevoked, ConsentRevokedHandler>());
+        builder.Services.AddScoped<ServiceUserMergeHandler>();
+        builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.ServiceUsersMerged, ServiceUserMergeHandler>());
         builder.Services.AddScoped<SpannerProposalHandler>();
         builder.Services.AddSingleton(EventSubscription.For<ReferralsDbContext, Proto.SpannersProposed, SpannerProposalHandler>());
 

@@ -35,6 +35,8 @@ public static class SpannersModule
         builder.Services.AddSingleton(EventSubscription.For<SpannersDbContext, Proto.SpannerAssignmentEnded, ContinuityHandlers>());
         builder.Services.AddSingleton(EventSubscription.For<SpannersDbContext, Proto.SpannerSucceeded, ContinuityHandlers>());
         builder.Services.AddSingleton(EventSubscription.For<SpannersDbContext, Proto.ProfessionalInvolvementChanged, ContinuityHandlers>());
+        builder.Services.AddScoped<ServiceUserMerges>();
+        builder.Services.AddSingleton(EventSubscription.For<SpannersDbContext, Proto.ServiceUsersMerged, ServiceUserMerges>());
         builder.Services.AddScoped<PillarToPostProposals>();
         builder.Services.AddSingleton(EventSubscription.For<SpannersDbContext, Proto.PillarToPostDetected, PillarToPostProposals>());
         return builder;

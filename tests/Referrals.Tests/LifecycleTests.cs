@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
 
 namespace ReferralNet.Referrals.Tests;
 
@@ -160,6 +161,29 @@ public abstract class LifecycleTests(ReferralsFixture fixture) : ReferralsTest(f
         Assert.Equal([second.Id], (await Referrals.ListIncomingReferralsAsync(new ListIncomingReferralsRequest { Statuses = { ReferralStatus.Requested } }, receiver.Call)).Referrals.Select(r => r.Id));
         Assert.Equal([second.Id, first.Id], (await Referrals.ListOutgoingReferralsAsync(new ListOutgoingReferralsRequest { NeedId = scenario.Need.Id }, scenario.Team.Call)).Referrals.Select(r => r.Id));
         Assert.Empty((await Referrals.ListOutgoingReferralsAsync(new ListOutgoingReferralsRequest { NeedId = scenario.Need.Id, CreateStartTime = Timestamp.FromDateTimeOffset(Clock.Now.AddMinutes(1)) }, scenario.Team.Call)).Referrals);
+    }
+
+    [SkippableFact]
+    public async Task A_merge_of_two_records_moves_the_referrals_to_the_record_kept_and_tells_the_receiver()
+    {
+        var kept = await ScenarioAsync();
+        var duplicate = await ScenarioAsync();
+        var (receiver, sent) = await ReferredAsync(duplicate);
+        using var inbox = Referrals.WatchIncomingReferrals(new WatchIncomingReferralsRequest(), receiver.Call);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Assert.True(await inbox.ResponseStream.MoveNext(bound.Token));
+        Assert.True(await inbox.ResponseStream.MoveNext(bound.Token));
+        Assert.Equal(InboxMessageKind.CaughtUp, inbox.ResponseStream.Current.Kind);
+
+        await PublishAsync(new ServiceUsersMerged { ServiceUserId = kept.User.Id, MergedServiceUserId = duplicate.User.Id, Version = 3 });
+
+        var moved = (await Referrals.GetReferralAsync(new GetReferralRequest { Id = sent.Id }, duplicate.Team.Call)).Referral;
+        Assert.Equal(kept.User.Id, moved.ServiceUserId);
+        Assert.NotEqual(sent.Etag, moved.Etag);
+        Assert.Equal([sent.Id], (await Referrals.ListOutgoingReferralsAsync(new ListOutgoingReferralsRequest { ServiceUserId = kept.User.Id }, duplicate.Team.Call)).Referrals.Select(r => r.Id));
+        Assert.True(await inbox.ResponseStream.MoveNext(bound.Token));
+        Assert.Equal((sent.Id, kept.User.Id), (inbox.ResponseStream.Current.Referral.Id, inbox.ResponseStream.Current.Referral.ServiceUserId));
+        Assert.Equal(kept.User.Id, await InReferrals(db => db.Chains.Where(c => c.Id == sent.ChainId).Select(c => c.ServiceUserId).SingleAsync()));
     }
 }
 

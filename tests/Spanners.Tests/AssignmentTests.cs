@@ -135,6 +135,33 @@ public abstract class AssignmentTests(SpannersFixture fixture) : SpannersTest(fi
         Assert.All(outcomes.Where(o => o.Error is not null), o => Assert.Equal("SPANNER_FULL", Reason(o.Error!)));
         Assert.Equal(1, (await ReadAsync(spanner, supporter)).ActiveAssignments);
     }
+
+    [SkippableFact]
+    public async Task A_merge_of_two_records_leaves_one_constant_contact_and_moves_the_rest_to_the_record_kept()
+    {
+        var supporter = await SupporterAsync();
+        var team = await NewPracticeAsync();
+        var (kept, duplicate) = (await CoordinatedAsync(team: team), await CoordinatedAsync(team: team));
+        var (keptContact, duplicateContact, support) = (await SpannerAsync(supporter), await SpannerAsync(supporter), await SpannerAsync(supporter));
+        var keptAssignment = await AssignedAsync(kept, keptContact, supporter);
+        var duplicateAssignment = await AssignedAsync(duplicate, duplicateContact, supporter);
+        var supportAssignment = await AssignedAsync(duplicate, support, supporter, constantContact: false);
+
+        await PublishAsync(new ServiceUsersMerged { ServiceUserId = kept.User.Id, MergedServiceUserId = duplicate.User.Id, Version = 9 });
+
+        var assignments = (await Spanners.ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = kept.User.Id, IncludeEnded = true }, team.Call)).Assignments;
+        Assert.Equal(
+            new[] { (keptAssignment.Id, AssignmentStatus.Active), (duplicateAssignment.Id, AssignmentStatus.Ended), (supportAssignment.Id, AssignmentStatus.Active) }.OrderBy(a => a.Item1),
+            assignments.Select(a => (a.Id, a.Status)).OrderBy(a => a.Item1));
+        Assert.Single(assignments, a => a.ConstantContact && a.Status == AssignmentStatus.Active);
+        Assert.Equal(AssignmentEndReason.Other, assignments.Single(a => a.Id == duplicateAssignment.Id).EndReason);
+        Assert.Equal(kept.User.Id, Assert.Single(await OutboxAsync<SpannerAssignmentEnded>(duplicateAssignment.Id)).ServiceUserId);
+        Assert.Equal(0, (await ReadAsync(duplicateContact, supporter)).ActiveAssignments);
+
+        // A replayed merge changes nothing more.
+        await PublishAsync(new ServiceUsersMerged { ServiceUserId = kept.User.Id, MergedServiceUserId = duplicate.User.Id, Version = 9 });
+        Assert.Single(await OutboxAsync<SpannerAssignmentEnded>(duplicateAssignment.Id));
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -122,6 +122,13 @@ public sealed class Chain : VersionedEntity
     /// <summary>The organization told about the chain.</summary>
     public string ToldOrganizationId => CoordinatorOrganizationId ?? StartedByOrganizationId;
 
+    /// <summary>Follows a merge of the service user's record into <paramref name="survivorId"/>.</summary>
+    public void MoveTo(string survivorId, DateTimeOffset now)
+    {
+        ServiceUserId = survivorId;
+        Touch(now);
+    }
+
     /// <summary>Takes the case's coordination as of <paramref name="coordination"/>; an older version changes nothing.</summary>
     /// <returns>True when it changed.</returns>
     public bool Coordinate(Coordination coordination)

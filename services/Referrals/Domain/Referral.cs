@@ -310,6 +310,13 @@ public sealed class Referral : VersionedEntity
         Move(ReferralStatus.Expired, StepActor.Server, "Not received before the acknowledgement deadline.", now, ReferralStatus.Requested);
     }
 
+    /// <summary>Follows a merge of the service user's record into <paramref name="survivorId"/> (a new version, so copies refresh).</summary>
+    public void MoveTo(string survivorId, DateTimeOffset now)
+    {
+        ServiceUserId = survivorId;
+        Touch(now);
+    }
+
     /// <summary>The server closes an open referral whose consent was revoked: withdrawn before the work started, failed after.</summary>
     /// <returns>False when it was closed already.</returns>
     public bool CloseForRevokedConsent(DateTimeOffset now)

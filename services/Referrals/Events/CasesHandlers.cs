@@ -57,3 +57,27 @@ public sealed class ConsentRevokedHandler(TimeProvider time, IOptions<ReferralsO
         }
     }
 }
+
+/// <summary>
+/// Follows the cases service's merge of two records of one person: the merged record's referrals and chains move to the
+/// record kept, so its referrals, chains and at-risk needs are found under one id; each moved referral is announced to its
+/// receiver's inbox, whose copy names the old id.
+/// </summary>
+public sealed class ServiceUserMergeHandler(TimeProvider time) : IIntegrationEventHandler<ReferralsDbContext, Proto.ServiceUsersMerged>
+{
+    /// <inheritdoc />
+    public async Task HandleAsync(ReferralsDbContext db, Proto.ServiceUsersMerged merged, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var referral in await db.Referrals.Where(r => r.ServiceUserId == merged.MergedServiceUserId).ToListAsync(cancellationToken))
+        {
+            referral.MoveTo(merged.ServiceUserId, now);
+            db.InboxChanges.Add(new InboxChange(referral.ToOrganizationId, InboxChangeKind.Referral, referral.Id, now));
+        }
+
+        foreach (var chain in await db.Chains.Where(c => c.ServiceUserId == merged.MergedServiceUserId).ToListAsync(cancellationToken))
+        {
+            chain.MoveTo(merged.ServiceUserId, now);
+        }
+    }
+}

@@ -50,7 +50,7 @@ public sealed class ContactSpell
     public string AssignmentId { get; private init; } = "";
 
     /// <summary>The service user.</summary>
-    public string ServiceUserId { get; private init; } = "";
+    public string ServiceUserId { get; private set; } = "";
 
     /// <summary>The spanner.</summary>
     public string SpannerId { get; private init; } = "";
@@ -69,6 +69,9 @@ public sealed class ContactSpell
 
     /// <summary>A successor was proposed.</summary>
     public void AwaitSuccessor(DateTimeOffset since) => HandoverSince ??= since;
+
+    /// <summary>Follows a merge of the service user's record into <paramref name="survivorId"/>.</summary>
+    public void MoveTo(string survivorId) => ServiceUserId = survivorId;
 }
 
 /// <summary>A professional who left a service user's care team, kept from the cases service's events.</summary>
@@ -90,10 +93,13 @@ public sealed class ProfessionalDeparture
     public string InvolvementId { get; private init; } = "";
 
     /// <summary>The service user.</summary>
-    public string ServiceUserId { get; private init; } = "";
+    public string ServiceUserId { get; private set; } = "";
 
     /// <summary>When the professional left.</summary>
     public DateTimeOffset At { get; private init; }
+
+    /// <summary>Follows a merge of the service user's record into <paramref name="survivorId"/>.</summary>
+    public void MoveTo(string survivorId) => ServiceUserId = survivorId;
 }
 
 /// <summary>The continuity figures of one neighbourhood over one period.</summary>

@@ -183,6 +183,26 @@ public sealed class SpannerAssignment : VersionedEntity
         Touch(now);
     }
 
+    /// <summary>
+    /// Follows a merge of the service user's record into <paramref name="survivorId"/>, whose open assignments hold the
+    /// slots in <paramref name="survivorSlots"/>: an open assignment whose slot the survivor holds already ends (the
+    /// survivor's stays), so the service user still has one constant contact.
+    /// </summary>
+    /// <returns>True when the assignment was active and ended here.</returns>
+    public bool MoveTo(string survivorId, IReadOnlySet<string> survivorSlots, DateTimeOffset now)
+    {
+        var wasActive = Status == AssignmentStatus.Active;
+        var ends = OpenSlot is { } slot && survivorSlots.Contains(slot);
+        if (ends)
+        {
+            End(AssignmentEndReason.Other, "The service user's two records were merged; the assignment of the record kept stays.", now);
+        }
+
+        ServiceUserId = survivorId;
+        Touch(now);
+        return ends && wasActive;
+    }
+
     private static string? SlotOf(AssignmentStatus status, bool constantContact, string spannerId) => status switch
     {
         AssignmentStatus.Ended => null,
