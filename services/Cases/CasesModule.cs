@@ -40,6 +40,8 @@ public static class CasesModule
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PillarToPostCleared, PillarToPostHandler>());
         builder.Services.AddScoped<ReferralInvolvementHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.ReferralStatusChanged, ReferralInvolvementHandler>());
+        builder.Services.AddScoped<AccessLogForwarding>();
+        builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.PersonalDataAccessed, AccessLogForwarding>());
         builder.Services.AddScoped<SpannerProposalHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.SpannersProposed, SpannerProposalHandler>());
         builder.Services.AddScoped<SpannerInvolvementHandler>();

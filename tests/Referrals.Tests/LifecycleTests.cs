@@ -185,6 +185,30 @@ public abstract class LifecycleTests(ReferralsFixture fixture) : ReferralsTest(f
         Assert.Equal((sent.Id, kept.User.Id), (inbox.ResponseStream.Current.Referral.Id, inbox.ResponseStream.Current.Referral.ServiceUserId));
         Assert.Equal(kept.User.Id, await InReferrals(db => db.Chains.Where(c => c.Id == sent.ChainId).Select(c => c.ServiceUserId).SingleAsync()));
     }
+
+    [SkippableFact]
+    public async Task The_receivers_reads_and_steps_and_a_strangers_refused_read_reach_the_service_users_access_log()
+    {
+        var scenario = await ScenarioAsync();
+        var (receiver, sent) = await ReferredAsync(scenario);
+        var stranger = await NewPracticeAsync();
+        await Referrals.GetReferralAsync(new GetReferralRequest { Id = sent.Id }, receiver.Call);
+        await Referrals.ReceiveReferralAsync(new ReceiveReferralRequest { Id = sent.Id, Etag = sent.Etag }, receiver.Call);
+        await FailsWith(StatusCode.NotFound, () => Referrals.GetReferralAsync(new GetReferralRequest { Id = sent.Id }, stranger.Call).ResponseAsync);
+
+        // The referrals service's records arrive as events; the cases service answers the log alone.
+        var log = await EventuallyAsync(TimeSpan.FromSeconds(20), async () =>
+            (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = scenario.User.Id, OrganizationIds = { receiver.Practice.Id, stranger.Id } }, scenario.Team.Call)).Entries
+            is { Count: >= 3 } entries ? entries : null);
+        Assert.Equal(
+            [
+                (stranger.Id, "/referralnet.v1.ReferralsService/GetReferral", AccessAction.View, "NotFound"),
+                (receiver.Practice.Id, "/referralnet.v1.ReferralsService/GetReferral", AccessAction.View, "OK"),
+                (receiver.Practice.Id, "/referralnet.v1.ReferralsService/ReceiveReferral", AccessAction.Change, "OK"),
+            ],
+            log.Select(e => (e.OrganizationId, e.Method, e.Action, e.Outcome)).OrderBy(e => e.Method.Length).ThenBy(e => e.Outcome));
+        Assert.All(log, e => Assert.Equal("referral", e.RecordType));
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -162,6 +162,26 @@ public abstract class AssignmentTests(SpannersFixture fixture) : SpannersTest(fi
         await PublishAsync(new ServiceUsersMerged { ServiceUserId = kept.User.Id, MergedServiceUserId = duplicate.User.Id, Version = 9 });
         Assert.Single(await OutboxAsync<SpannerAssignmentEnded>(duplicateAssignment.Id));
     }
+
+    [SkippableFact]
+    public async Task Matching_and_assigning_reach_the_service_users_access_log_in_the_cases_service()
+    {
+        var supporter = await SupporterAsync();
+        var coordinated = await CoordinatedAsync();
+        var spanner = await SpannerAsync(supporter);
+        await Spanners.MatchSpannersAsync(new MatchSpannersRequest { ServiceUserId = coordinated.User.Id, NeedId = coordinated.Need.Id }, coordinated.Team.Call);
+        await AssignedAsync(coordinated, spanner, supporter);
+
+        var log = await EventuallyAsync(Bound, async () =>
+            (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call)).Entries
+                .Where(e => e.Method.StartsWith("/referralnet.v1.SpannersService/", StringComparison.Ordinal)).ToList() is { Count: >= 4 } entries ? entries : null);
+        Assert.Equal(
+            ["MatchSpanners", "AssignSpanner", "ConfirmSpannerAssignment", "ConfirmSpannerAssignment"],
+            log.OrderBy(e => e.AccessTime).ThenBy(e => e.Method == "/referralnet.v1.SpannersService/MatchSpanners" ? 0 : e.Method.EndsWith("AssignSpanner", StringComparison.Ordinal) ? 1 : 2)
+                .Select(e => e.Method.Split('/')[^1]));
+        Assert.All(log, e => Assert.Equal("OK", e.Outcome));
+        Assert.Contains(log, e => e.OrganizationId == supporter.Id && e.Action == AccessAction.Change);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

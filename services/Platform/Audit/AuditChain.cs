@@ -48,6 +48,24 @@ public static class AuditChain
         }
 
         await RowInserter<AuditRecord>.InsertAsync(db, records, cancellationToken);
+        await ForwardAsync(db, records, cancellationToken);
+    }
+
+    // A service that does not keep the access log sends each record of personal data to the one that does, through the
+    // outbox in the same transaction: the record and its copy for the access log commit together or not at all.
+    private static async Task ForwardAsync(ServiceDbContext db, List<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        if (db.AccessLogSource is not { } source || !records.Exists(r => r.ServiceUserId is not null))
+        {
+            return;
+        }
+
+        foreach (var record in records.Where(r => r.ServiceUserId is not null))
+        {
+            db.AddEvent(record.ToAccessEvent(source), record.OccurredAt);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Takes the database's exclusive lock on the chain head until the current transaction ends.</summary>

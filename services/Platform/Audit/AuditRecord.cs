@@ -47,6 +47,46 @@ public sealed record AuditEntry(
     string Outcome,
     string? TraceId);
 
+/// <summary>Audit records as the events that carry them to the service user's access log.</summary>
+public static class AccessEvents
+{
+    /// <summary>The record of <paramref name="source"/>'s trail as the PersonalDataAccessed event for the access log.</summary>
+    public static Contracts.V1.PersonalDataAccessed ToAccessEvent(this AuditRecord record, string source) => new()
+    {
+        ServiceUserId = record.ServiceUserId ?? "",
+        AccessTime = Api.ProtoValues.ToProtoTimestamp(record.OccurredAt),
+        MemberId = record.MemberId,
+        OrganizationId = record.OrganizationId,
+        Role = record.Role,
+        Method = record.Action,
+        Change = record.Kind == AuditKind.Change,
+        RecordType = record.SubjectType,
+        RecordId = record.SubjectId ?? "",
+        Purpose = record.Purpose,
+        Basis = record.Basis,
+        Outcome = record.Outcome,
+        TraceId = record.TraceId ?? "",
+        Source = source,
+        SourceSequence = record.Sequence,
+    };
+
+    /// <summary>The entry the access log records for <paramref name="accessed"/>.</summary>
+    public static AuditEntry ToAuditEntry(this Contracts.V1.PersonalDataAccessed accessed) => new(
+        accessed.AccessTime.ToDateTimeOffset(),
+        accessed.MemberId,
+        accessed.OrganizationId,
+        accessed.Role,
+        accessed.Method,
+        accessed.Change ? AuditKind.Change : AuditKind.Read,
+        accessed.RecordType,
+        accessed.RecordId.Length > 0 ? accessed.RecordId : null,
+        accessed.ServiceUserId,
+        accessed.Purpose,
+        accessed.Basis,
+        accessed.Outcome,
+        accessed.TraceId.Length > 0 ? accessed.TraceId : null);
+}
+
 /// <summary>
 /// One append-only audit record (NEN 7513). Each record is sealed with a keyed MAC over its fields and the previous
 /// record's MAC, so someone with write access to the database but without the key (which never lives there) can neither

@@ -19,6 +19,13 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     // Set when a save inside the open write wrote rows: its commit carries the audit record of the call.
     private bool _savedInWrite;
 
+    /// <summary>
+    /// The service name a service that does not keep the access log itself sends its records of personal data under
+    /// (<see cref="Audit.AuditChain"/> publishes each as PersonalDataAccessed to the cases service); null for the
+    /// service that keeps it and for services without personal data.
+    /// </summary>
+    protected internal virtual string? AccessLogSource => null;
+
     /// <summary>True while a write (<see cref="BeginWriteAsync"/>) is open on this context.</summary>
     internal bool InWrite => _write is not null;
 

@@ -10,6 +10,9 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
     /// <summary>Referrals.</summary>
     public DbSet<Referral> Referrals => Set<Referral>();
 
+    /// <inheritdoc />
+    protected override string? AccessLogSource => "referrals";
+
     /// <summary>Chains of referrals per need, with their pillar-to-post state.</summary>
     public DbSet<Chain> Chains => Set<Chain>();
 

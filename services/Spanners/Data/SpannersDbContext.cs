@@ -10,6 +10,9 @@ public abstract class SpannersDbContext(DbContextOptions options) : ServiceDbCon
     /// <summary>Boundary spanners.</summary>
     public DbSet<BoundarySpanner> Spanners => Set<BoundarySpanner>();
 
+    /// <inheritdoc />
+    protected override string? AccessLogSource => "spanners";
+
     /// <summary>Assignments of spanners to service users, proposed, active and ended.</summary>
     public DbSet<SpannerAssignment> Assignments => Set<SpannerAssignment>();
 
