@@ -261,6 +261,33 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         static (string, AccessAction, string, AccessBasis, string) Summary(AccessLogEntry e) => (e.RecordType, e.Action, e.Purpose, e.Basis, e.ConsentId);
     }
 
+    [SkippableFact]
+    public async Task A_caseload_listing_is_in_the_access_log_of_each_person_on_the_page_and_of_nobody_else()
+    {
+        var team = await NewPracticeAsync();
+        var first = (await RegisterAsync(team)).ServiceUser;
+        var second = (await RegisterAsync(team)).ServiceUser;
+        var notListed = (await RegisterAsync(team)).ServiceUser;
+        foreach (var user in new[] { first, second, notListed })
+        {
+            await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call);
+        }
+
+        // Newest first: a page of two holds the second and the third person's cases, so the first is not on record.
+        var page = await Cases.ListCasesAsync(new ListCasesRequest { PageSize = 2 }, team.Call);
+        Assert.Equal([notListed.Id, second.Id], page.Cases.Select(c => c.ServiceUserId));
+
+        foreach (var user in new[] { second, notListed })
+        {
+            var log = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = user.Id, PageSize = 100 }, team.Call)).Entries;
+            var listing = Assert.Single(log, e => e.Method.EndsWith("/ListCases", StringComparison.Ordinal));
+            Assert.Equal((team.Id, AccessAction.View, "OK"), (listing.OrganizationId, listing.Action, listing.Outcome));
+        }
+
+        var firstLog = (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = first.Id, PageSize = 100 }, team.Call)).Entries;
+        Assert.DoesNotContain(firstLog, e => e.Method.EndsWith("/ListCases", StringComparison.Ordinal));
+    }
+
     private async Task<Need> RecordAsync(Practice practice, string serviceUserId, LifeDomain domain, NeedSeverity severity) =>
         (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = serviceUserId, LifeDomain = domain, Severity = severity } }, practice.Call)).Need;
 }

@@ -34,9 +34,11 @@ public abstract class InboxStreamTests(ReferralsFixture fixture) : ReferralsTest
         Assert.Equal(InboxMessageKind.Heartbeat, beat.Kind);
         Assert.NotEmpty(beat.ResumeToken);
 
-        // Personal data is on record per message; the markers are not.
+        // Personal data is on record per message, naming the person it was about; the markers are not.
         var records = await InReferrals(db => db.AuditTrail.AsNoTracking().Where(a => a.Action.EndsWith("/WatchIncomingReferrals") && a.MemberId == receiver.Practice.Professional.Id).ToListAsync());
-        Assert.Equal(["STREAM_OPENED", "DELIVERED", "DELIVERED", "DELIVERED"], records.OrderBy(a => a.Sequence).Select(a => a.Outcome));
+        Assert.Equal(
+            [("STREAM_OPENED", null), ("DELIVERED", waiting.ServiceUserId), ("DELIVERED", waiting.ServiceUserId), ("DELIVERED", fresh.ServiceUserId)],
+            records.OrderBy(a => a.Sequence).Select(a => (a.Outcome, a.ServiceUserId)));
     }
 
     [SkippableFact]

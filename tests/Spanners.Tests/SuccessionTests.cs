@@ -56,6 +56,14 @@ public abstract class SuccessionTests(SpannersFixture fixture) : SpannersTest(fi
         }, supporter.Call)).Spanner.Etag);
         Assert.Single(await OutboxAsync<SpannerStopped>(stopping.Id));
 
+        // The step-down handed five people over: each one's access log in the cases service shows it.
+        foreach (var coordinated in users)
+        {
+            var stop = await EventuallyAsync(Bound, async () => (await NetworkView.ListAccessLogAsync(new ListAccessLogRequest { ServiceUserId = coordinated.User.Id }, coordinated.Team.Call))
+                .Entries.FirstOrDefault(e => e.Method.EndsWith("/StopSpanner", StringComparison.Ordinal)));
+            Assert.Equal((supporter.Id, AccessAction.Change, "OK"), (stop.OrganizationId, stop.Action, stop.Outcome));
+        }
+
         // Until a successor is agreed to, the stopped spanner stays everyone's constant contact.
         foreach (var coordinated in users)
         {

@@ -82,6 +82,7 @@ public sealed class CareTeamEndpoint(CasesDbContext db, AuditScope audit, Member
         }
 
         var page = await Paging.PageAsync(query, after, size, context.CancellationToken);
+        audit.Read(page.Items.Select(i => i.ServiceUserId));
         return new Proto.ListInvolvementsResponse
         {
             Involvements = { page.Items.Select(i => i.ToProto(now)) },

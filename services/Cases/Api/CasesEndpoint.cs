@@ -109,6 +109,7 @@ public sealed class CasesEndpoint(
         }
 
         var page = await Paging.PageAsync(query, after, size, context.CancellationToken, newestFirst: true);
+        audit.Read(page.Items.Select(c => c.ServiceUserId));
         return new Proto.ListCasesResponse
         {
             Cases = { page.Items.Select(c => c.ToProto(now)) },

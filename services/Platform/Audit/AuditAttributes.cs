@@ -48,6 +48,20 @@ public sealed class AuditScope
         ServiceUserId = serviceUserId;
     }
 
+    /// <summary>
+    /// Other service users whose data the call returns (a caseload, an inbox page, a stream message): each gets a record
+    /// of their own in the access log, beside the call's record.
+    /// </summary>
+    public IReadOnlyCollection<string> People => _people;
+
+    private readonly HashSet<string> _people = new(StringComparer.Ordinal);
+
+    /// <summary>Names the service users whose data the answer (or the stream's next message) carries.</summary>
+    public void Read(IEnumerable<string> serviceUserIds) => _people.UnionWith(serviceUserIds.Where(id => id.Length > 0));
+
+    /// <summary>Forgets the people named so far: a stream's message was recorded with them.</summary>
+    internal void ForgetPeople() => _people.Clear();
+
     /// <summary>On what ground the call may touch the data ("consent:&lt;id&gt;", "break-the-glass:&lt;id&gt;"); the caller's role when not set.</summary>
     public string? Basis { get; private set; }
 

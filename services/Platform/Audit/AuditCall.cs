@@ -57,6 +57,24 @@ public sealed class AuditCall
         outcome,
         _traceId);
 
+    /// <summary>
+    /// The call's record with <paramref name="outcome"/>; an answer that carried other people's data (a caseload, an
+    /// inbox page, a stream message) leaves one record per person instead, so each person's access log lists the call.
+    /// A refusal carried nobody's data.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> Entries(string outcome)
+    {
+        var entry = Entry(outcome);
+        var others = Scope.People.Where(p => p != entry.ServiceUserId).Order(StringComparer.Ordinal).ToList();
+        if ((outcome != nameof(Grpc.Core.StatusCode.OK) && outcome != AuditInterceptor.Delivered) || others.Count == 0)
+        {
+            return [entry];
+        }
+
+        var perPerson = others.Select(p => entry with { ServiceUserId = p });
+        return entry.ServiceUserId is null ? [.. perPerson] : [entry, .. perPerson];
+    }
+
     /// <summary>True when a commit of <paramref name="db"/> must carry this call's record: a change call, not yet recorded, on its service's database.</summary>
     internal bool RecordsChangeIn(ServiceDbContext db) =>
         !ChangeRecorded && _rule.Audited?.Kind == AuditKind.Change && _rule.ContextType?.IsInstanceOfType(db) == true;

@@ -141,7 +141,7 @@ public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, Ti
 
     private sealed record RecordedCall(AuditCall Audit, IAuditTrail Trail)
     {
-        public Task RecordAsync(string outcome) => Trail.AppendAsync(Audit.Entry(outcome));
+        public Task RecordAsync(string outcome) => Task.WhenAll(Audit.Entries(outcome).Select(Trail.AppendAsync));
     }
 
     // Records each message before it leaves, so no personal data reaches a client without its record.
@@ -160,6 +160,7 @@ public sealed class AuditInterceptor(AuditRegistry registry, SecretKeys keys, Ti
             if (!call.Audit.Scope.TakeImpersonal())
             {
                 await call.RecordAsync(Delivered);
+                call.Audit.Scope.ForgetPeople();
             }
 
             await inner.WriteAsync(message, cancellationToken);

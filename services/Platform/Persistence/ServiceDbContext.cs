@@ -137,7 +137,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         {
             try
             {
-                await AuditChain.AppendAsync(this, [call.Entry(nameof(Grpc.Core.StatusCode.OK))], call.Keys, cancellationToken);
+                await AuditChain.AppendAsync(this, call.Entries(nameof(Grpc.Core.StatusCode.OK)), call.Keys, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -70,6 +70,7 @@ public sealed partial class ReferralsEndpoint
             async Task SendAsync(Proto.WatchIncomingReferralsResponse message, long position)
             {
                 message.ResumeToken = Token(position);
+                audit.Read([message.Referral?.ServiceUserId ?? message.AtRiskNeed?.ServiceUserId ?? ""]);
                 listening.ThrowIfCancellationRequested();
                 await responseStream.WriteAsync(message, writing);
             }

@@ -98,6 +98,7 @@ public sealed partial class ReferralsEndpoint(
         }
 
         var (referrals, next) = await PageAsync(query, request.PageSize, request.PageToken, pageQuery, newestFirst: true, context.CancellationToken);
+        audit.Read(referrals.Select(r => r.ServiceUserId));
         return new Proto.ListOutgoingReferralsResponse { Referrals = { referrals }, NextPageToken = next };
     }
 
@@ -122,6 +123,7 @@ public sealed partial class ReferralsEndpoint(
         }
 
         var (referrals, next) = await PageAsync(query, request.PageSize, request.PageToken, pageQuery, newestFirst: false, context.CancellationToken);
+        audit.Read(referrals.Select(r => r.ServiceUserId));
         return new Proto.ListIncomingReferralsResponse { Referrals = { referrals }, NextPageToken = next };
     }
 
@@ -267,6 +269,7 @@ public sealed partial class ReferralsEndpoint(
         var ids = page.Select(c => c.Id).ToList();
         var referrals = (await db.Referrals.AsNoTracking().Where(r => ids.Contains(r.ChainId)).ToListAsync(cancellationToken)).ToLookup(r => r.ChainId);
         var last = more ? page[^1] : null;
+        audit.Read(page.Select(c => c.ServiceUserId));
         return new Proto.ListAtRiskNeedsResponse
         {
             Needs = { page.Select(c => c.ToAtRiskNeed(referrals[c.Id])) },

@@ -119,10 +119,14 @@ public sealed partial class SpannersEndpoint
 
             await step(spanner);
             db.AddEvent(spanner.ChangedEvent(), now);
-            foreach (var proposal in await db.Assignments.Where(a => a.SpannerId == spanner.Id && a.Status == AssignmentStatus.Proposed).ToListAsync(cancellationToken))
+            var proposals = await db.Assignments.Where(a => a.SpannerId == spanner.Id && a.Status == AssignmentStatus.Proposed).ToListAsync(cancellationToken);
+            foreach (var proposal in proposals)
             {
                 proposal.End(handover.Why, "", now);
             }
+
+            // Every service user handed over is on record, so each one's access log shows the step-down.
+            audit.Read(open.Concat(proposals).Select(a => a.ServiceUserId));
 
             // The proposals above free no place the successors could use, so a save here keeps the place counts below true.
             await db.SaveChangesAsync(cancellationToken);

@@ -273,6 +273,7 @@ public sealed partial class SpannersEndpoint(
         var pageQuery = $"{context.Method}|{request.SpannerId}|{serviceUserId}|{request.IncludeEnded}";
         var size = Paging.Size(request.PageSize, 50, 200);
         var page = await Paging.PageAsync(query, pageTokens.Decode(request.PageToken, pageQuery, keyCount: 1)?.Keys[0], size, cancellationToken, newestFirst: true);
+        audit.Read(page.Items.Select(a => a.ServiceUserId));
         return new Proto.ListSpannerAssignmentsResponse { Assignments = { page.Items.Select(a => a.ToProto()) }, NextPageToken = pageTokens.NextToken(page, pageQuery) };
     }
 
