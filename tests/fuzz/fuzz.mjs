@@ -18,7 +18,7 @@ import { bodyOf, check, headersOf, send, urlOf } from './lib/send.mjs';
 import { harvest } from './lib/harvest.mjs';
 
 function parseArgs(argv) {
-  const options = { base: 'http://localhost:5080', tokens: {}, examples: 60, budget: 90, timeoutMs: 10_000, streamWindowMs: 2_000, only: [] };
+  const options = { base: 'http://localhost:5080', tokens: {}, examples: 100, budget: 90, timeoutMs: 10_000, streamWindowMs: 2_000, only: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -127,6 +127,8 @@ async function main() {
   let slowest = { ms: 0 };
   let covered = 0;
   let truncated = 0;
+  let refusals = 0;
+  const succeeded = new Set();
   for (const [index, operation] of all.entries()) {
     const now = Date.now();
     if (now >= hardEnd) {
@@ -142,7 +144,12 @@ async function main() {
       requests++;
       sent++;
       histogram[answer.status] = (histogram[answer.status] ?? 0) + 1;
+      if (answer.transportRefusal) refusals++;
+      if (answer.status >= 200 && answer.status < 300) succeeded.add(operation.key);
       if (answer.ms > slowest.ms) slowest = { ms: answer.ms, key: operation.key, status: answer.status };
+      if (process.env.FUZZ_TRACE && operation.key.includes(process.env.FUZZ_TRACE)) {
+        console.log(`  ${request.persona} ${answer.status} ${answer.bytes?.toString('utf8').slice(0, 160) ?? answer.error}`);
+      }
       const problems = check(operation, answer, validator);
       if (problems.length === 0) return true;
       for (const problem of problems) {
@@ -160,7 +167,9 @@ async function main() {
       findings.push({ operation, request, message: first, shrinks: details.numShrinks, others: [...seen.values()], seed });
       console.log(`FINDING ${operation.key}: ${first}`);
     }
-    if (process.env.FUZZ_VERBOSE) console.log(`  ${operation.key}: ${sent} requests, ${details.numRuns} examples${details.interrupted ? ' (time slice ended)' : ''}`);
+    if (process.env.FUZZ_VERBOSE) {
+      console.log(`  ${operation.key}: ${sent} requests, ${details.numRuns} examples${details.interrupted ? ' (time slice ended)' : ''}${succeeded.has(operation.key) ? '' : ', none answered 2xx'}`);
+    }
   }
 
   // The server's own log: an error it logged while answering (an unhandled exception behind a clean status) is a finding.
@@ -190,7 +199,8 @@ async function main() {
   for (const entry of logFindings.slice(0, 10)) console.log(`\n== server log\n${entry}`);
   const total = findings.length + (logFindings.length ? 1 : 0);
   console.log(`\nfuzz summary: seed ${options.seed}; ${covered}/${all.length} operations${truncated ? ` (${truncated} not reached: budget)` : ''}; `
-    + `${requests} requests in ${seconds} s; statuses ${summarizeStatuses(histogram)}; slowest ${slowest.ms} ms (${slowest.key ?? '-'} ${slowest.status ?? ''}); `
+    + `${requests} requests in ${seconds} s (${succeeded.size} operations answered 2xx at least once; ${refusals} refused by the transport); `
+    + `statuses ${summarizeStatuses(histogram)}; slowest ${slowest.ms} ms (${slowest.key ?? '-'} ${slowest.status ?? ''}); `
     + `${findings.length} operations with findings${logFindings.length ? `, ${logFindings.length} errors in the server log` : ''}`);
   return total === 0 && truncated === 0 ? 0 : 1;
 }

@@ -208,7 +208,10 @@ function valueArb(name, schemaOrRef, context, depth) {
   const schema = resolve(context.document, schemaOrRef);
   if (schema.enum) {
     const values = schema.enum.filter((v) => v !== null);
-    return fc.constantFrom(...values);
+    const meaningful = values.filter((v) => typeof v !== 'string' || !v.endsWith('_UNSPECIFIED'));
+    return meaningful.length && meaningful.length < values.length
+      ? fc.oneof({ arbitrary: fc.constantFrom(...meaningful), weight: 9 }, { arbitrary: fc.constantFrom(...values), weight: 1 })
+      : fc.constantFrom(...values);
   }
   if (schema.type === 'string' || (!schema.type && !schema.properties && schema.format)) return plausibleString(name, schema, context);
   if (schema.type === 'integer') return schema.format === 'int64' ? fc.nat(1000) : int32;
@@ -222,7 +225,11 @@ function valueArb(name, schemaOrRef, context, depth) {
     if (depth > 4) return fc.constant({});
     const properties = Object.entries(schema.properties ?? {}).filter(([, p]) => !resolve(context.document, p).readOnly);
     const model = Object.fromEntries(properties.map(([key, sub]) => [key, valueArb(key, sub, context, depth + 1)]));
-    const record = fc.record(model, { requiredKeys: schema.required ?? [] });
+    // Mostly every field (proto3 has no required fields, but the server requires many), sometimes only some.
+    const record = fc.oneof(
+      { arbitrary: fc.record(model), weight: 3 },
+      { arbitrary: fc.record(model, { requiredKeys: schema.required ?? [] }), weight: 2 },
+    );
     if (schema.additionalProperties && typeof schema.additionalProperties === 'object' && properties.length === 0) {
       return fc.dictionary(fc.string({ maxLength: 8 }), valueArb('value', schema.additionalProperties, context, depth + 1), { maxKeys: 3 });
     }
@@ -304,68 +311,105 @@ function bodyArb(operation, context) {
   return fc.oneof(...options);
 }
 
+// A value as URL text. Kept to 3,000 characters: over Kestrel's 8 KiB request line a URL is refused with 414 before any
+// endpoint runs, and a URL of megabytes only measures how the client's write races the server's close.
+const URL_VALUE_LIMIT = 3000;
+function urlText(v) {
+  const text = v instanceof RawJson ? v.text : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return text.length > URL_VALUE_LIMIT ? text.slice(0, URL_VALUE_LIMIT) : text;
+}
+
 function queryValueArb(parameter, context, hostile) {
   const schema = resolve(context.document, parameter.schema ?? {});
   const scalar = (s) => (hostile ? hostileFor(parameter.name, s) : valueArb(parameter.name, s, context, 0));
-  const toText = (v) => (v instanceof RawJson ? v.text : typeof v === 'object' ? JSON.stringify(v) : String(v));
   if (schema.type === 'array') {
     const item = resolve(context.document, schema.items ?? {});
-    return fc.array(scalar(item), { minLength: 1, maxLength: hostile ? 300 : 3 }).map((values) => values.map(toText));
+    return fc.array(scalar(item), { minLength: 1, maxLength: hostile ? 300 : 3 }).map((values) => values.map(urlText));
   }
-  return scalar(schema).map((v) => [toText(v)]);
+  return scalar(schema).map((v) => [urlText(v)]);
 }
 
-function pathValueArb(parameter, context) {
+// A path parameter as URL text. An empty segment or a dot segment is another URL, and ':' starts a custom method
+// (RFC 3986 reads %3A as ':'): those would be requests of other routes, not of this operation.
+function pathText(v) {
+  if (v && typeof v === 'object' && 'raw' in v) return v;
+  const safe = urlText(v).replace(/:/g, ';');
+  return /^\.*$/.test(safe) ? `${safe}x` : safe;
+}
+
+function pathValueArb(parameter, context, hostile) {
   const schema = resolve(context.document, parameter.schema ?? {});
   const valid = valueArb(parameter.name, schema, context, 0);
+  if (!hostile) return valid.map(pathText);
   return fc.oneof(
-    { arbitrary: valid, weight: 6 },
+    { arbitrary: valid, weight: 3 },
     { arbitrary: hostileFor(parameter.name, schema), weight: 3 },
     { arbitrary: fc.constantFrom('%ff', '%c0%af', '%00', '%zz', '%2F', '%252F').map((raw) => ({ raw })), weight: 1 },
-  ).map((v) => {
-    if (v && typeof v === 'object' && 'raw' in v) return v;
-    const text = v instanceof RawJson ? v.text : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    // An empty segment or a dot segment is another URL, and ':' starts a custom method (RFC 3986 reads %3A as ':'):
-    // those are requests of other routes, not of this operation.
-    const safe = text.replace(/:/g, ';');
-    return /^\.*$/.test(safe) ? `${safe}x` : safe;
-  });
+  ).map(pathText);
 }
 
 const PERSONA_FAULTS = ['none', 'garbage', 'malformed-header'];
 
-// The whole request of one operation.
+// The whole request of one operation: two in five every part shaped as the document says (to reach the rules behind
+// the validation), the rest with hostile parts anywhere.
 export function requestArb(operation, ctx, document) {
   const resource = singular(operation.path.split('/').filter((s) => s && !s.startsWith('{') && !s.includes(':') && s !== 'v1').pop() ?? '');
   const context = { document, ctx, resource, maskFields: maskFieldsOf(document, operation.bodySchema) };
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   const queryParameters = operation.parameters.filter((p) => p.in === 'query');
-  const pathArb = fc.record(Object.fromEntries(pathParameters.map((p) => [p.name, pathValueArb(p, context)])), { requiredKeys: pathParameters.map((p) => p.name) });
-  const queryArb = fc.tuple(
-    ...queryParameters.map((p) => fc.oneof(
-      { arbitrary: fc.constant(null), weight: 3 },
-      { arbitrary: queryValueArb(p, context, false), weight: 3 },
-      { arbitrary: queryValueArb(p, context, true), weight: 1 },
-    ).map((values) => (values ? values.map((v) => [p.name, v]) : []))),
-    fc.oneof(
-      { arbitrary: fc.constant([]), weight: 8 },
-      { arbitrary: fc.constantFrom('unknown', 'page_size', 'PageSize', '', 'a[b]').map((k) => [[k, '1']]), weight: 1 },
-      { arbitrary: fc.constantFrom('%zz', '%00', '%ff%fe', 'a=b=c', '&&&').map((raw) => [[null, raw]]), weight: 1 },
-    ),
-  ).map((lists) => lists.flat());
-  const personaArb = fc.oneof(
-    { arbitrary: fc.constantFrom(...ctx.personas), weight: 24 },
-    { arbitrary: fc.constantFrom(...PERSONA_FAULTS), weight: 1 },
-  );
   const hasBody = Boolean(operation.bodySchema);
-  const contentTypeArb = hasBody
-    ? fc.oneof({ arbitrary: fc.constant('application/json'), weight: 20 }, fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'APPLICATION/JSON', '', 'application/x-www-form-urlencoded'))
-    : fc.constant(undefined);
-  return fc.record({
-    pathParams: pathArb,
-    query: queryArb,
-    persona: personaArb,
-    contentType: contentTypeArb,
-    body: hasBody ? bodyArb(operation, context) : fc.constant({ kind: 'none' }),
-  }).map((r) => ({ operation: operation.key, method: operation.method, ...r }));
+  const shaped = (hostile) => {
+    const pathArb = fc.record(Object.fromEntries(pathParameters.map((p) => [p.name, pathValueArb(p, context, hostile)])));
+    const queryArb = fc.tuple(
+      ...queryParameters.map((p) => fc.oneof(
+        { arbitrary: fc.constant(null), weight: 3 },
+        { arbitrary: queryValueArb(p, context, false), weight: 3 },
+        { arbitrary: queryValueArb(p, context, true), weight: hostile ? 2 : 0 },
+      ).map((values) => (values ? values.map((v) => [p.name, v]) : []))),
+      hostile
+        ? fc.oneof(
+          { arbitrary: fc.constant([]), weight: 6 },
+          { arbitrary: fc.constantFrom('unknown', 'page_size', 'PageSize', '', 'a[b]').map((k) => [[k, '1']]), weight: 1 },
+          { arbitrary: fc.constantFrom('%zz', '%00', '%ff%fe', 'a=b=c', '&&&').map((raw) => [[null, raw]]), weight: 1 },
+        )
+        : fc.constant([]),
+    ).map((lists) => lists.flat());
+    const personaArb = hostile
+      ? fc.oneof({ arbitrary: fc.constantFrom(...ctx.personas), weight: 12 }, { arbitrary: fc.constantFrom(...PERSONA_FAULTS), weight: 1 })
+      : fc.constantFrom(...ctx.personas);
+    const contentTypeArb = !hasBody
+      ? fc.constant(undefined)
+      : hostile
+        ? fc.oneof({ arbitrary: fc.constant('application/json'), weight: 10 }, fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'APPLICATION/JSON', '', 'application/x-www-form-urlencoded'))
+        : fc.constant('application/json');
+    const validBody = hasBody ? valueArb('body', operation.bodySchema, context, 0).map((value) => ({ kind: 'json', value })) : null;
+    return fc.record({
+      pathParams: pathArb,
+      query: queryArb,
+      persona: personaArb,
+      contentType: contentTypeArb,
+      body: !hasBody ? fc.constant({ kind: 'none' }) : hostile ? bodyArb(operation, context) : validBody,
+      coherent: fc.nat(3).map((n) => n > 0),
+    });
+  };
+  return fc.oneof({ arbitrary: shaped(false), weight: 2 }, { arbitrary: shaped(true), weight: 3 })
+    .map(({ coherent, ...r }) => ({ operation: operation.key, method: operation.method, ...(coherent ? withKnownEtag(r, ctx, document, operation) : r) }));
+}
+
+// Most requests that change an object carry the etag it had when harvested, so they get past ABORTED to the rules of
+// the change (the first success changes it, and later ones meet ABORTED again).
+function withKnownEtag(request, ctx, document, operation) {
+  const { body } = request;
+  if (body.kind !== 'json' || !body.value || typeof body.value !== 'object' || Array.isArray(body.value)) return request;
+  const idParameter = Object.keys(request.pathParams).find((name) => name === 'id' || name.endsWith('.id'));
+  const id = idParameter ? request.pathParams[idParameter] : body.value.id;
+  const etag = typeof id === 'string' ? ctx.etags.get(id) : undefined;
+  if (!etag) return request;
+  const schema = resolve(document, operation.bodySchema);
+  const value = { ...body.value };
+  if (schema.properties?.etag) value.etag = etag;
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    if (resolve(document, sub).properties?.etag && value[key] && typeof value[key] === 'object' && !Array.isArray(value[key])) value[key] = { ...value[key], etag };
+  }
+  return { ...request, body: { kind: 'json', value } };
 }

@@ -8,6 +8,7 @@ const POOL_LIMIT = 40;
 export async function harvest(base, document, operations, tokens, timeoutMs) {
   const pools = new Map();
   const pageTokens = new Set();
+  const etags = new Map();
   const resources = new Set();
   const add = (name, value) => {
     if (!pools.has(name)) pools.set(name, new Set());
@@ -19,6 +20,7 @@ export async function harvest(base, document, operations, tokens, timeoutMs) {
       return;
     }
     if (!value || typeof value !== 'object') return;
+    if (typeof value.id === 'string' && typeof value.etag === 'string') etags.set(value.id, value.etag);
     for (const [key, field] of Object.entries(value)) {
       const lower = key.toLowerCase();
       if (typeof field === 'string' && field.length > 0 && field.length <= 300) {
@@ -78,5 +80,6 @@ export async function harvest(base, document, operations, tokens, timeoutMs) {
     pageTokens: [...pageTokens].sort().slice(0, POOL_LIMIT),
     resourceNames: [...resources].sort((a, b) => b.length - a.length),
     allIds,
+    etags,
   };
 }

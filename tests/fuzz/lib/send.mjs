@@ -70,7 +70,21 @@ async function readBody(response, { streaming, deadline, streamWindowMs }) {
   return { bytes: Buffer.concat(chunks), complete: false, timedOut: !streaming || Date.now() >= deadline };
 }
 
+// Kestrel refuses a request whose request line it cannot take (over 8 KiB, a NUL in the path…) with an empty 400 or
+// 414 and closes the connection; a client still writing a body or the rest of a long URL sees EPIPE or a reset instead
+// of that answer. So a reset is checked by sending the request line and headers again without the body: an empty
+// 4xx from Kestrel means the transport refused it (before any endpoint ran); anything else leaves the reset a finding.
 export async function send(base, operation, request, tokens, options) {
+  const answer = await sendOnce(base, operation, request, tokens, options);
+  if (answer.status !== 0 || answer.timedOut || !/EPIPE|ECONNRESET|UND_ERR_SOCKET|other side closed/.test(answer.error)) return answer;
+  const again = await sendOnce(base, operation, { ...request, body: { kind: 'none' } }, tokens, options);
+  if (again.status >= 400 && again.status < 500 && again.bytes.length === 0 && !again.contentType) {
+    return { ...again, transportRefusal: `${answer.error}, then HTTP ${again.status} from the transport without the body` };
+  }
+  return answer;
+}
+
+async function sendOnce(base, operation, request, tokens, options) {
   const url = urlOf(base, operation, request);
   const started = Date.now();
   const deadline = started + options.timeoutMs;
@@ -97,11 +111,6 @@ export async function send(base, operation, request, tokens, options) {
     };
   } catch (error) {
     const aborted = error?.name === 'AbortError' || controller.signal.aborted;
-    // Kestrel answers a request line over its 8 KiB limit with 414 and closes the connection; a client still writing
-    // the rest of it sees the connection reset instead. That is the transport refusing, before any endpoint runs.
-    if (!aborted && url.length > 8 * 1024 && /EPIPE|ECONNRESET|UND_ERR_SOCKET/.test(`${error?.cause?.code} ${error?.cause?.message}`)) {
-      return { status: 414, contentType: '', bytes: Buffer.alloc(0), complete: true, transportRefusal: true, ms: Date.now() - started };
-    }
     return { status: 0, error: aborted ? `no answer within ${options.timeoutMs} ms` : `${error?.cause?.code ?? ''} ${error?.cause?.message ?? error?.message ?? error}`.trim(), timedOut: aborted, ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
