@@ -127,6 +127,14 @@ public abstract class RestTests(RestFixture fixture) : RestTest(fixture)
         Assert.Equal("MALFORMED_MESSAGE", ReasonOf(await RefusedAsync(HttpStatusCode.BadRequest, Code.InvalidArgument, HttpMethod.Get, "/v1/organizations?pagesize=5", token)));
         await RefusedAsync(HttpStatusCode.BadRequest, Code.InvalidArgument, HttpMethod.Get, "/v1/organizations?pageSize=abc", token);
 
+        // Input echoed into the message (and the log line) has its control and format characters escaped, so it cannot
+        // end the line or forge another (the fuzzing peer found NUL bytes and line breaks written as they came).
+        var echoedQuery = await RefusedAsync(HttpStatusCode.BadRequest, Code.InvalidArgument, HttpMethod.Get, "/v1/organizations?x%0Afail%3A%20forged%00%E2%80%AE=1", token);
+        Assert.Contains("'x\\u000afail: forged\\u0000\\u202e'", echoedQuery.Message, StringComparison.Ordinal);
+        var echoedBody = await RefusedAsync(HttpStatusCode.BadRequest, Code.InvalidArgument, HttpMethod.Post, "/v1/serviceUsers:findByBsn", token, "{\"a\\nfail: forged\":1}");
+        Assert.Contains("a\\u000afail: forged", echoedBody.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(echoedQuery.Message + echoedBody.Message, c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+
         // Over the message size limit (1 MiB), as a gRPC message would be.
         var huge = $$"""{"bsn":"{{new string('1', 2 * 1024 * 1024)}}"}""";
         Assert.Equal("MESSAGE_TOO_LARGE", ReasonOf(await RefusedAsync(HttpStatusCode.TooManyRequests, Code.ResourceExhausted, HttpMethod.Post, "/v1/serviceUsers:findByBsn", token, huge)));

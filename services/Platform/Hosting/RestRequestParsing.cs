@@ -92,7 +92,8 @@ internal sealed class RestRequestParsing(RequestDelegate next, ILogger<RestReque
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException)
         {
-            return $"The request body is not a valid JSON {message.Name}: {ex.Message}".Capped(ErrorMapping.MaxEchoedLength, "…");
+            // The parser's message quotes the body (an unknown field's name): escaped, as it reaches the log and the caller.
+            return $"The request body is not a valid JSON {message.Name}: {ex.Message.Capped(ErrorMapping.MaxEchoedLength).Escaped()}".Capped(ErrorMapping.MaxEchoedLength, "…");
         }
     }
 
@@ -115,7 +116,7 @@ internal sealed class RestRequestParsing(RequestDelegate next, ILogger<RestReque
 
             if (field is null)
             {
-                return $"The query parameter '{key.Capped(64, "…")}' names no field of {input.Name}.";
+                return $"The query parameter '{key.Capped(64, "…").Escaped()}' names no field of {input.Name}.";
             }
         }
 

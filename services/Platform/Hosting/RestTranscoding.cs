@@ -53,6 +53,11 @@ public static class RestTranscoding
                 [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "bearer" } }] = [],
             });
 
+            // The protobuf JSON mapping where the generator describes the C# types (Value, 64-bit integers, timestamps, streams).
+            openApi.SchemaFilter<OpenApiProtobufJson>();
+            openApi.OperationFilter<OpenApiProtobufJson>();
+            openApi.DocumentFilter<OpenApiProtobufJson>();
+
             // The proto comments, through the XML documentation protoc's C# output carries.
             var contracts = typeof(Contracts.V1.OrganizationsService).Assembly;
             var comments = Path.ChangeExtension(contracts.Location, ".xml");

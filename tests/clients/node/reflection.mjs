@@ -49,6 +49,15 @@ export function unary(client, method, request, metadata = new grpc.Metadata()) {
   });
 }
 
+// A unary call whose failure ends the example with exit code 4 and the gRPC status.
+export async function call(client, method, request, metadata) {
+  try {
+    return await unary(client, method, request, metadata);
+  } catch (err) {
+    throw new ExitError(4, `${method} failed: ${statusName(err.code)}: ${err.details ?? err.message}`);
+  }
+}
+
 export async function checkHealth(address, credentials) {
   const healthPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(HEALTH_JSON, LOADER_OPTIONS));
   const client = new healthPkg.grpc.health.v1.Health(address, credentials);
