@@ -8,7 +8,9 @@ namespace ReferralNet.Architecture.Tests;
 /// Renders both kustomize overlays with <c>kubectl kustomize</c> (no cluster needed) and checks what the distributed shape
 /// relies on: every service has its Deployment, running exactly that service, with a Dapr sidecar, gRPC probes (liveness
 /// on the liveness service), requests and limits, a non-root read-only security context and no secret in plain text,
-/// plus its Service, disruption budget, autoscaler and migration Job. Skipped where kubectl is not installed.
+/// plus its Service, disruption budget, autoscaler and migration Job, its own database's connection string from its own
+/// Secret, and its place in the sidecars' Resiliency; the dev overlay renders every Secret and key the pods and sidecars
+/// read. Skipped where kubectl is not installed. (The schemas of the rendered objects: tests/k8s/validate.mjs, in .ci/run.)
 /// </summary>
 public sealed partial class KubernetesManifestTests
 {
@@ -47,6 +49,7 @@ public sealed partial class KubernetesManifestTests
             var env = Sequence(container, "env").Cast<YamlMappingNode>().ToList();
             Assert.Equal([name], env.Where(e => Text(e, "name") == "ReferralNet__Services__0").Select(e => Text(e, "value")));
             AssertNoPlainSecrets(name, env);
+            AssertOwnDatabase(name, env);
 
             Assert.Equal("liveness", Text(Map(container, "livenessProbe", "grpc"), "service"));
             Assert.Equal("liveness", Text(Map(container, "startupProbe", "grpc"), "service"));
@@ -80,6 +83,41 @@ public sealed partial class KubernetesManifestTests
             Assert.Equal("true", Text(Map(migrate, "securityContext"), "readOnlyRootFilesystem"));
             Assert.Equal([name], Sequence(migrate, "env").Cast<YamlMappingNode>().Where(e => Text(e, "name") == "ReferralNet__Services__0").Select(e => Text(e, "value")));
             AssertNoPlainSecrets($"{name}-migrate", Sequence(migrate, "env").Cast<YamlMappingNode>());
+            AssertOwnDatabase($"{name}-migrate", Sequence(migrate, "env").Cast<YamlMappingNode>(), name);
+        }
+
+        // Every service is a target of the sidecars' resiliency policy (the call timeout of service invocation).
+        var apps = Map(Assert.Single(objects, o => Text(o, "kind") == "Resiliency"), "spec", "targets", "apps");
+        Assert.Equal(services, apps.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order());
+    }
+
+    [SkippableFact]
+    public void Dev_renders_every_secret_and_key_its_pods_and_sidecars_reference()
+    {
+        var objects = Render("dev");
+        var secrets = objects.Where(o => Text(o, "kind") == "Secret")
+            .ToDictionary(Name, s => Map(s, "data").Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet());
+        var pods = objects.Where(o => Text(o, "kind") is "Deployment" or "StatefulSet" or "Job").Select(o => (Owner: Name(o), Template: Map(o, "spec", "template"))).ToList();
+        Assert.NotEmpty(pods);
+        foreach (var (owner, template) in pods)
+        {
+            var annotations = Map(template, "metadata", "annotations");
+            foreach (var annotation in new[] { "dapr.io/app-token-secret", "dapr.io/api-token-secret" })
+            {
+                if (Text(annotations, annotation) is { } secret)
+                {
+                    Assert.True(secrets.TryGetValue(secret, out var keys) && keys.Contains("token"), $"{owner}'s {annotation} names {secret}, which dev does not render with a key 'token'.");
+                }
+            }
+
+            var references = Sequence(Map(template, "spec"), "containers").Cast<YamlMappingNode>()
+                .SelectMany(c => Sequence(c, "env").Cast<YamlMappingNode>()).Select(e => Map(e, "valueFrom", "secretKeyRef"))
+                .Where(r => Text(r, "name") is not null && Text(r, "optional") != "true");
+            foreach (var reference in references)
+            {
+                var (secret, key) = (Text(reference, "name")!, Text(reference, "key")!);
+                Assert.True(secrets.TryGetValue(secret, out var keys) && keys.Contains(key), $"{owner} reads key {key} of Secret {secret}, which dev does not render.");
+            }
         }
     }
 
@@ -135,6 +173,16 @@ public sealed partial class KubernetesManifestTests
             Assert.True(Text(variable, "value") is null, $"{owner} sets {Text(variable, "name")} in plain text.");
             Assert.NotNull(Text(Map(variable, "valueFrom", "secretKeyRef"), "name"));
         }
+    }
+
+    // A service's connection string names its own database and comes from its own Secret: no two services share one.
+    private static void AssertOwnDatabase(string owner, IEnumerable<YamlMappingNode> env, string? service = null)
+    {
+        service ??= owner;
+        var connections = env.Where(e => Text(e, "name")!.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList();
+        var connection = Assert.Single(connections);
+        Assert.True(Text(connection, "name") == $"ConnectionStrings__{service}", $"{owner} sets {Text(connection, "name")}, not ConnectionStrings__{service}.");
+        Assert.Equal($"{service}-database", Text(Map(connection, "valueFrom", "secretKeyRef"), "name"));
     }
 
     [GeneratedRegex("Keys__|ConnectionStrings__|Secret|SigningKey|Password|Token", RegexOptions.IgnoreCase)]
