@@ -64,6 +64,48 @@ public sealed class ValidationContractTests(RestSqliteFixture fixture) : RestTes
         Assert.True(judged > 100, $"only {judged} values judged: are the annotations read?");
     }
 
+    // Found by the fuzzing peer: a blank service_user_id passed the spanners service's check and reached the cases
+    // service, which refused it, so the caller got UNAVAILABLE for its own bad input.
+    [SkippableFact]
+    public async Task A_blank_id_in_any_request_is_refused_as_invalid_and_never_answered_with_a_server_error()
+    {
+        var practice = await NewPracticeAsync();
+        var failures = new List<string>();
+        var unaryMethods = typeof(ReferralsService).Assembly.GetTypes()
+            .Where(t => t.Name.EndsWith("Reflection", StringComparison.Ordinal) && t.GetProperty("Descriptor")?.GetValue(null) is FileDescriptor)
+            .SelectMany(t => ((FileDescriptor)t.GetProperty("Descriptor")!.GetValue(null)!).Services)
+            .SelectMany(service => service.Methods.Where(m => !m.IsClientStreaming && !m.IsServerStreaming).Select(m => (Service: service, Method: m)));
+        var sent = 0;
+        foreach (var (service, method) in unaryMethods)
+        {
+            foreach (var field in method.InputType.Fields.InDeclarationOrder().Where(f => f.FieldType == FieldType.String && !f.IsRepeated && (f.Name == "id" || f.Name.EndsWith("_id", StringComparison.Ordinal))))
+            {
+                var request = method.InputType.Parser.ParseFrom(ByteString.Empty);
+                field.Accessor.SetValue(request, " ");
+                sent++;
+                try
+                {
+                    await CallRawAsync(service, method.Name, request, practice.Call.WithDeadline(DateTime.UtcNow.AddSeconds(30)));
+                }
+                catch (RpcException error) when (error.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.Unimplemented)
+                {
+                    // Refused for the caller's input or standing, as it should be.
+                }
+                catch (RpcException error)
+                {
+                    failures.Add($"{service.Name}.{method.Name} with {field.Name} = \" \": {error.StatusCode} {error.Status.Detail}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(sent > 50, $"only {sent} requests sent");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new SpannersService.SpannersServiceClient(Channel)
+            .ListSpannerAssignmentsAsync(new ListSpannerAssignmentsRequest { ServiceUserId = " " }, practice.Call).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("service_user_id", refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Field));
+    }
+
     // The messages of the contract (referralnet.v1), nested ones included.
     private static IEnumerable<MessageDescriptor> ReferralNetMessages()
     {

@@ -185,7 +185,7 @@ internal sealed class CheckReferralConsentRequestValidator : RequestValidator<Pr
         RuleFor(r => r.FromOrganizationId).Id();
         RuleFor(r => r.FromMemberId).Id();
         RuleFor(r => r.ToOrganizationId).Id();
-        RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.ConsentId).OptionalId();
     }
 }
 
@@ -196,7 +196,7 @@ internal sealed class CheckSupportConsentRequestValidator : RequestValidator<Pro
         RuleFor(r => r.ServiceUserId).Id();
         RuleFor(r => r.OrganizationId).Id();
         RuleFor(r => r.MemberId).Id();
-        RuleFor(r => r.NeedId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.NeedId).OptionalId();
     }
 }
 
@@ -205,11 +205,11 @@ internal sealed class CheckConsentRequestValidator : RequestValidator<Proto.Chec
     public CheckConsentRequestValidator()
     {
         RuleFor(r => r.ServiceUserId).Id();
-        RuleFor(r => r.OrganizationId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.OrganizationId).OptionalId();
         RuleFor(r => r.Purpose).Must(FieldRules.IsDefined).WithMessage("must be a defined consent purpose");
         RuleFor(r => r.LifeDomains).NotEmpty().WithMessage("must name at least one life domain");
         RuleForEach(r => r.LifeDomains).Must(FieldRules.IsDefined).WithMessage("must be a defined life domain");
-        RuleFor(r => r.ConsentId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.ConsentId).OptionalId();
     }
 }
 
@@ -217,7 +217,7 @@ internal sealed class GoalValidator : RequestValidator<Proto.Goal>
 {
     public GoalValidator()
     {
-        RuleFor(g => g.Id).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(g => g.Id).OptionalId();
         RuleFor(g => g.Description).Name(500);
         RuleFor(g => g.LifeDomain).IsInEnum().WithMessage("must be a defined life domain");
         RuleFor(g => g.Status).IsInEnum().WithMessage("must be a defined goal status");
@@ -230,7 +230,7 @@ internal sealed class CaseValidator : RequestValidator<Proto.Case>
     public CaseValidator()
     {
         RuleFor(c => c.ServiceUserId).Id();
-        RuleFor(c => c.CoordinatorMemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(c => c.CoordinatorMemberId).OptionalId();
         RuleFor(c => c.Plan).MaximumLength(4000).VisibleText();
         RuleFor(c => c.Goals).Must(goals => goals.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} goals");
         RuleForEach(c => c.Goals).SetValidator(new GoalValidator());
@@ -258,8 +258,8 @@ internal sealed class ListCasesRequestValidator : RequestValidator<Proto.ListCas
     public ListCasesRequestValidator()
     {
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
-        RuleFor(r => r.CoordinatorMemberId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.CoordinatorMemberId).OptionalId();
+        RuleFor(r => r.ServiceUserId).OptionalId();
         RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined case status");
     }
 }
@@ -348,11 +348,11 @@ internal sealed class InvolvementValidator : RequestValidator<Proto.Involvement>
     public InvolvementValidator()
     {
         RuleFor(i => i.ServiceUserId).Id();
-        RuleFor(i => i.MemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(i => i.MemberId).OptionalId();
         RuleFor(i => i.Role).Must(role => role is Proto.InvolvementRole.Provider or Proto.InvolvementRole.GeneralPractitioner or Proto.InvolvementRole.Supporter)
             .WithMessage("must be PROVIDER, GENERAL_PRACTITIONER or SUPPORTER: coordinators and constant contacts are kept by the service");
         RuleFor(i => i.Description).MaximumLength(500).VisibleText();
-        RuleFor(i => i.NeedId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(i => i.NeedId).OptionalId();
 
         // Which provider is involved tells what for (an addiction clinic, a debt counsellor): tied to a need, the care
         // team shows it only to organizations whose consent covers that need's domain.
@@ -376,8 +376,8 @@ internal sealed class ListInvolvementsRequestValidator : RequestValidator<Proto.
     public ListInvolvementsRequestValidator()
     {
         RuleFor(r => r.ServiceUserId).NotEmpty().When(r => r.MemberId.Length == 0).WithMessage("is required unless member_id is given")
-            .MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.MemberId).MaximumLength(FieldRules.MaxIdLength);
+            .OptionalId();
+        RuleFor(r => r.MemberId).OptionalId();
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
     }
 }
@@ -464,7 +464,7 @@ internal sealed class ListEmergencyAccessesRequestValidator : RequestValidator<P
 {
     public ListEmergencyAccessesRequestValidator()
     {
-        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.ServiceUserId).OptionalId();
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
     }
 }

@@ -17,6 +17,14 @@ public static class FieldRules
         rule.NotEmpty().WithMessage("is required").MaximumLength(MaxIdLength);
 
     /// <summary>
+    /// An id that may be left empty; when given, an id as <see cref="Id{T}"/> takes it: a blank one would pass on to a
+    /// peer service that refuses it, or match nothing without saying why.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string> OptionalId<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(id => id.Length == 0 || !string.IsNullOrWhiteSpace(id)).WithMessage("must not be blank: leave it empty or send an id")
+            .MaximumLength(MaxIdLength);
+
+    /// <summary>
     /// A name people read: required, nothing hidden in it, and short enough in the form it is stored in (NFC can grow a
     /// string, so the stored form is measured, not the input).
     /// </summary>

@@ -57,11 +57,11 @@ internal sealed class ListOutgoingReferralsRequestValidator : RequestValidator<P
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
         RuleFor(r => r.Statuses).Must(s => s.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} items");
         RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined referral status");
-        RuleFor(r => r.FromMemberId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.NeedId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.ChainId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.ToOrganizationId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.FromMemberId).OptionalId();
+        RuleFor(r => r.ServiceUserId).OptionalId();
+        RuleFor(r => r.NeedId).OptionalId();
+        RuleFor(r => r.ChainId).OptionalId();
+        RuleFor(r => r.ToOrganizationId).OptionalId();
         RuleFor(r => r.CreateStartTime).ValidTime();
         RuleFor(r => r.CreateEndTime).ValidTime();
     }
@@ -74,10 +74,10 @@ internal sealed class ListIncomingReferralsRequestValidator : RequestValidator<P
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
         RuleFor(r => r.Statuses).Must(s => s.Count <= FieldRules.MaxListItems).WithMessage($"must have at most {FieldRules.MaxListItems} items");
         RuleForEach(r => r.Statuses).Must(FieldRules.IsDefined).WithMessage("must be a defined referral status");
-        RuleFor(r => r.ToServiceId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.HandlerMemberId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.ServiceUserId).MaximumLength(FieldRules.MaxIdLength);
-        RuleFor(r => r.NeedId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.ToServiceId).OptionalId();
+        RuleFor(r => r.HandlerMemberId).OptionalId();
+        RuleFor(r => r.ServiceUserId).OptionalId();
+        RuleFor(r => r.NeedId).OptionalId();
         RuleFor(r => r.CreateStartTime).ValidTime();
         RuleFor(r => r.CreateEndTime).ValidTime();
     }
@@ -99,7 +99,7 @@ internal sealed class AcceptReferralRequestValidator : RequestValidator<Proto.Ac
     {
         RuleFor(r => r.Id).Id();
         RuleFor(r => r.Etag).Etag();
-        RuleFor(r => r.HandlerMemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.HandlerMemberId).OptionalId();
         RuleFor(r => r.Note).OptionalNote();
         RuleFor(r => r.RequestId).RequestId();
     }
@@ -114,7 +114,7 @@ internal sealed class DeclineReferralRequestValidator : RequestValidator<Proto.D
         RuleFor(r => r.Reason).Must(FieldRules.IsDefined).WithMessage("is required: a defined decline reason");
         RuleFor(r => r.Note).OptionalNote();
         RuleFor(r => r.Note).NotEmpty().When(r => r.Reason == Proto.ReferralDeclineReason.Other).WithMessage("is required when the reason is OTHER");
-        RuleFor(r => r.RedirectServiceId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.RedirectServiceId).OptionalId();
         RuleFor(r => r.RedirectNote).OptionalNote();
         RuleFor(r => r.RequestId).RequestId();
     }
@@ -217,7 +217,7 @@ internal sealed class ListAtRiskNeedsRequestValidator : RequestValidator<Proto.L
 {
     public ListAtRiskNeedsRequestValidator()
     {
-        RuleFor(r => r.CoordinatorMemberId).MaximumLength(FieldRules.MaxIdLength);
+        RuleFor(r => r.CoordinatorMemberId).OptionalId();
         RuleFor(r => r.PageSize).GreaterThanOrEqualTo(0);
     }
 }

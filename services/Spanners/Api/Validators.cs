@@ -18,8 +18,6 @@ internal static class SpannerRules
 
     public static IRuleBuilderOptions<T, string> RequestId<T>(this IRuleBuilder<T, string> rule) => rule.MaximumLength(128);
 
-    public static IRuleBuilderOptions<T, string> OptionalId<T>(this IRuleBuilder<T, string> rule) => rule.MaximumLength(FieldRules.MaxIdLength);
-
     public static IRuleBuilderOptions<T, int> PageSize<T>(this IRuleBuilder<T, int> rule) => rule.GreaterThanOrEqualTo(0);
 }
 
