@@ -38,7 +38,8 @@ function parseArgs(argv) {
     else if (arg === '-h' || arg === '--help') options.help = true;
     else throw new Error(`unknown argument ${arg}`);
   }
-  if (options.seed === undefined) options.seed = process.env.FUZZ_SEED ? Number.parseInt(process.env.FUZZ_SEED, 10) : (Date.now() ^ (process.pid << 8)) >>> 0;
+  const seedFromEnvironment = process.env.FUZZ_SEED && process.env.FUZZ_SEED !== 'random' ? process.env.FUZZ_SEED : undefined;
+  if (options.seed === undefined) options.seed = seedFromEnvironment ? Number.parseInt(seedFromEnvironment, 10) : (Date.now() ^ (process.pid << 8)) >>> 0;
   if (!Number.isSafeInteger(options.seed)) throw new Error('--seed must be an integer');
   return options;
 }
