@@ -12,6 +12,15 @@ public abstract class RestTest(NetworkFixture fixture) : NetworkTest(fixture)
 {
     private static readonly JsonParser StatusParser = new(JsonParser.Settings.Default.WithTypeRegistry(TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor)));
 
+    /// <summary>Every file of the contract (referralnet.v1), found in the generated code, so a new proto file is covered too.</summary>
+    protected static IReadOnlyList<FileDescriptor> ContractFiles { get; } =
+    [
+        .. typeof(OrganizationsService).Assembly.GetTypes()
+            .Where(t => t.Name.EndsWith("Reflection", StringComparison.Ordinal))
+            .Select(t => t.GetProperty("Descriptor")?.GetValue(null)).OfType<FileDescriptor>()
+            .Where(f => f.Package == "referralnet.v1"),
+    ];
+
     /// <summary>An HTTP/1.1 client of the host, as curl or a browser would call it.</summary>
     protected HttpClient Http
     {

@@ -71,9 +71,7 @@ public sealed class ValidationContractTests(RestSqliteFixture fixture) : RestTes
     {
         var practice = await NewPracticeAsync();
         var failures = new List<string>();
-        var unaryMethods = typeof(ReferralsService).Assembly.GetTypes()
-            .Where(t => t.Name.EndsWith("Reflection", StringComparison.Ordinal) && t.GetProperty("Descriptor")?.GetValue(null) is FileDescriptor)
-            .SelectMany(t => ((FileDescriptor)t.GetProperty("Descriptor")!.GetValue(null)!).Services)
+        var unaryMethods = ContractFiles.SelectMany(f => f.Services)
             .SelectMany(service => service.Methods.Where(m => !m.IsClientStreaming && !m.IsServerStreaming).Select(m => (Service: service, Method: m)));
         var sent = 0;
         foreach (var (service, method) in unaryMethods)
@@ -110,11 +108,7 @@ public sealed class ValidationContractTests(RestSqliteFixture fixture) : RestTes
     private static IEnumerable<MessageDescriptor> ReferralNetMessages()
     {
         static IEnumerable<MessageDescriptor> WithNested(MessageDescriptor m) => m.NestedTypes.SelectMany(WithNested).Prepend(m);
-        return typeof(ReferralsService).Assembly.GetTypes()
-            .Where(t => t.Name.EndsWith("Reflection", StringComparison.Ordinal) && t.GetProperty("Descriptor")?.GetValue(null) is FileDescriptor)
-            .Select(t => (FileDescriptor)t.GetProperty("Descriptor")!.GetValue(null)!)
-            .Where(f => f.Package == "referralnet.v1")
-            .SelectMany(f => f.MessageTypes.SelectMany(WithNested));
+        return ContractFiles.SelectMany(f => f.MessageTypes.SelectMany(WithNested));
     }
 
     private IValidator? ValidatorOf(MessageDescriptor message) =>

@@ -49,8 +49,8 @@ public sealed class AuditScope
     }
 
     /// <summary>
-    /// Other service users whose data the call returns (a caseload, an inbox page, a stream message): each gets a record
-    /// of their own in the access log, beside the call's record.
+    /// The service users whose data the call returns besides its subject (a caseload, an inbox page, a stream message):
+    /// each gets a record of their own in the access log (<see cref="AuditCall.Entries"/>).
     /// </summary>
     public IReadOnlyCollection<string> People => _people;
 

@@ -55,12 +55,13 @@ public static class AuditChain
     // outbox in the same transaction: the record and its copy for the access log commit together or not at all.
     private static async Task ForwardAsync(ServiceDbContext db, List<AuditRecord> records, CancellationToken cancellationToken)
     {
-        if (db.AccessLogSource is not { } source || !records.Exists(r => r.ServiceUserId is not null))
+        var personal = records.Where(r => r.ServiceUserId is not null).ToList();
+        if (db.AccessLogSource is not { } source || personal.Count == 0)
         {
             return;
         }
 
-        foreach (var record in records.Where(r => r.ServiceUserId is not null))
+        foreach (var record in personal)
         {
             db.AddEvent(record.ToAccessEvent(source), record.OccurredAt);
         }
