@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReferralNet.Cases.Api;
 using ReferralNet.Cases.Data;
 using ReferralNet.Cases.Data.DemoData;
+using ReferralNet.Cases.Domain;
 using ReferralNet.Cases.Events;
 using ReferralNet.Platform.Hosting;
 using ReferralNet.Platform.Identity;
@@ -22,7 +23,7 @@ public static class CasesModule
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         SecretKeys.EnsureConfigured(builder.Configuration, builder.Environment, [BsnKeys.KeyName]);
-        builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name, new ProfessionalChanges());
+        builder.Services.AddServiceDatabase<CasesDbContext, SqliteCasesDbContext, SqlServerCasesDbContext, PostgresCasesDbContext>(builder.Configuration, Name, new ProfessionalChanges(), new NetworkViewStamps(), new DataVersionStamp(typeof(KnownOrganization), typeof(KnownMember)));
         builder.Services.AddGrpcEndpoint<ServiceUsersEndpoint, CasesDbContext>(Name, Proto.ServiceUsersService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<ConsentsEndpoint, CasesDbContext>(Name, Proto.ConsentsService.Descriptor.FullName);
         builder.Services.AddGrpcEndpoint<CasesEndpoint, CasesDbContext>(Name, Proto.CasesService.Descriptor.FullName);
@@ -30,6 +31,7 @@ public static class CasesModule
         builder.Services.AddGrpcEndpoint<NetworkViewEndpoint, CasesDbContext>(Name, Proto.NetworkViewService.Descriptor.FullName);
         builder.Services.Configure<CasesOptions>(builder.Configuration.GetSection(CasesOptions.Section));
         builder.Services.AddSingleton<BsnKeys>();
+        builder.Services.AddSingleton<NetworkViewCache>();
         builder.Services.AddHostedService<ConsentExpirySweep>();
         builder.Services.AddScoped<OrganizationChangedHandler>();
         builder.Services.AddSingleton(EventSubscription.For<CasesDbContext, Proto.OrganizationChanged, OrganizationChangedHandler>());

@@ -22,6 +22,12 @@ public sealed class CasesOptions
     public int RecentEvents { get; set; } = 20;
 
     /// <summary>
+    /// How many service users' network views this process keeps in memory (what they are built from, about as much as
+    /// the view itself); the least used go first. Each is checked against the database on every call.
+    /// </summary>
+    public int NetworkViewCacheSize { get; set; } = 10_000;
+
+    /// <summary>
     /// How many generated service users the demo data adds to the hand-written ones (a city-sized caseload for the
     /// benchmark and for trying the API at scale); only with demo data, and only when the database is new.
     /// </summary>

@@ -288,6 +288,58 @@ public abstract class NetworkViewTests(CasesFixture fixture) : CasesTest(fixture
         Assert.DoesNotContain(firstLog, e => e.Method.EndsWith("/ListCases", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public async Task A_view_kept_in_memory_follows_every_change_from_this_host_and_from_a_replica()
+    {
+        var team = await NewPracticeAsync();
+        var gp = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        var welfare = await NewOrganizationAsync(OrganizationKind.Welfare, "moerwijk");
+        var worker = await NewMemberAsync(welfare, MemberRole.Professional);
+        await PublishAsync(new OrganizationChanged { Organization = welfare.Organization, Version = long.Parse(welfare.Organization.Etag) });
+        var user = (await RegisterAsync(team, NewBsn())).ServiceUser;
+        await Cases.OpenCaseAsync(new OpenCaseRequest { Case = new Case { ServiceUserId = user.Id } }, team.Call);
+        await GrantAsync(team, user.Id, gp, ConsentPurpose.Care, [LifeDomain.Social, LifeDomain.PhysicalHealth]);
+        await Consents.GrantConsentAsync(new GrantConsentRequest
+        {
+            Consent = new Consent { ServiceUserId = user.Id, OrganizationId = welfare.Organization.Id, Purpose = ConsentPurpose.Care, LifeDomains = { LifeDomain.Social }, Method = ConsentMethod.Verbal },
+        }, team.Call);
+        async Task<NetworkView> ViewAsync(NetworkViewService.NetworkViewServiceClient client) =>
+            (await client.GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = user.Id }, gp.Call)).View;
+        Assert.Empty((await ViewAsync(NetworkView)).OpenNeeds);
+
+        // A change through this host's endpoints, then through an event handler.
+        var lonely = await RecordAsync(team, user.Id, LifeDomain.Social, NeedSeverity.Moderate);
+        Assert.Equal([lonely.Id], (await ViewAsync(NetworkView)).OpenNeeds.Select(n => n.Need.Id));
+        var supporter = (await CareTeam.AddInvolvementAsync(new AddInvolvementRequest { Involvement = new Involvement { ServiceUserId = user.Id, Role = InvolvementRole.Supporter } }, worker.Call)).Involvement;
+        Assert.Equal(welfare.Organization.Name, Assert.Single((await ViewAsync(NetworkView)).CareTeam, e => e.Involvement.Id == supporter.Id).OrganizationName);
+
+        // An organization's new name reaches every view that names it (the directory's stamp, not the service user's).
+        var renamed = welfare.Organization.Clone();
+        renamed.Name = Unique("Welzijn Moerwijk");
+        await PublishAsync(new OrganizationChanged { Organization = renamed, Version = long.Parse(welfare.Organization.Etag) + 1 });
+        Assert.Equal(renamed.Name, Assert.Single((await ViewAsync(NetworkView)).CareTeam, e => e.Involvement.Id == supporter.Id).OrganizationName);
+
+        // A replica keeps views of its own: a change committed by either host is in the other's next view.
+        await using var replica = await Fixture.StartReplicaAsync();
+        var elsewhere = new NetworkViewService.NetworkViewServiceClient(replica.Channel);
+        Assert.Equal([lonely.Id], (await ViewAsync(elsewhere)).OpenNeeds.Select(n => n.Need.Id));
+        var ill = (await new CasesService.CasesServiceClient(replica.Channel).RecordNeedAsync(new RecordNeedRequest
+        {
+            Need = new Need { ServiceUserId = user.Id, LifeDomain = LifeDomain.PhysicalHealth, Severity = NeedSeverity.High, Description = "Rugklachten" },
+        }, team.Call)).Need;
+        Assert.Contains(ill.Id, (await ViewAsync(NetworkView)).OpenNeeds.Select(n => n.Need.Id));
+        await CareTeam.EndInvolvementAsync(new EndInvolvementRequest { Id = supporter.Id, Etag = supporter.Etag, Reason = InvolvementEndReason.Completed }, worker.Call);
+        Assert.DoesNotContain((await ViewAsync(elsewhere)).CareTeam, e => e.Involvement.Id == supporter.Id);
+
+        // A consent's end needs no change to any row: the kept view is refused the moment it passes.
+        var locum = await NewPracticeAsync(OrganizationKind.GpPractice, "gp");
+        await GrantAsync(team, user.Id, locum, ConsentPurpose.Care, [LifeDomain.PhysicalHealth], Timestamp.FromDateTimeOffset(Clock.Now.AddHours(1)));
+        var request = new GetNetworkViewRequest { ServiceUserId = user.Id };
+        Assert.Equal([ill.Id], (await NetworkView.GetNetworkViewAsync(request, locum.Call)).View.OpenNeeds.Select(n => n.Need.Id));
+        Clock.Advance(TimeSpan.FromHours(2));
+        await FailsWith(StatusCode.NotFound, () => NetworkView.GetNetworkViewAsync(request, locum.Call).ResponseAsync);
+    }
+
     private async Task<Need> RecordAsync(Practice practice, string serviceUserId, LifeDomain domain, NeedSeverity severity) =>
         (await Cases.RecordNeedAsync(new RecordNeedRequest { Need = new Need { ServiceUserId = serviceUserId, LifeDomain = domain, Severity = severity } }, practice.Call)).Need;
 }

@@ -19,7 +19,7 @@ namespace ReferralNet.Cases.Api;
 /// database, filtered to the caller's consent and saying what it left out; emergency access for medical professionals;
 /// the access log and the list of emergency accesses to review.
 /// </summary>
-public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, BsnKeys bsnKeys, TimeProvider time, PageTokens pageTokens, IOptions<CasesOptions> options)
+public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, BsnKeys bsnKeys, TimeProvider time, PageTokens pageTokens, IOptions<CasesOptions> options, NetworkViewCache views)
     : Proto.NetworkViewService.NetworkViewServiceBase
 {
     private const string Care = "care";
@@ -73,37 +73,28 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var cancellationToken = context.CancellationToken;
         audit.Subject(request.ServiceUserId, request.ServiceUserId);
 
-        // The basis: the caller's own emergency access (nothing filtered), or its organization's consents (their domains).
-        var liveId = await db.ServiceUsers.AsNoTracking().Where(s => s.Id == request.ServiceUserId).Select(s => s.MergedIntoId ?? s.Id).FirstOrDefaultAsync(cancellationToken);
-        var emergency = liveId is null ? null : await db.EmergencyAccesses.AsNoTracking()
-            .Where(a => a.ServiceUserId == liveId && a.MemberId == caller.MemberId && a.CreatedAt <= now && a.ExpireAt > now)
-            .OrderByDescending(a => a.ExpireAt).FirstOrDefaultAsync(cancellationToken);
-        var consents = liveId is null ? [] : await db.GrantsTo(caller, now).AsNoTracking().Where(c => c.ServiceUserId == liveId)
-            .Select(c => new { c.Id, c.DomainMask, c.Purpose }).ToListAsync(cancellationToken);
-        if (liveId is null || (emergency is null && consents.Count == 0))
+        // The basis: the caller's own emergency access (nothing filtered), or its organization's consents (their domains),
+        // decided on every call from the sources as committed now (see NetworkViewCache).
+        var subject = await NetworkViewCache.SubjectAsync(db, request.ServiceUserId, cancellationToken);
+        var sources = subject is null ? null : await views.SourcesAsync(db, subject, now, cancellationToken);
+        var emergency = sources?.EmergencyAccesses.Where(a => a.MemberId == caller.MemberId && a.IsActiveAt(now)).MaxBy(a => a.ExpireAt);
+        var consents = sources?.Consents.Where(c => c.Grants(caller.OrganizationId, caller.OrganizationKind, now)).ToList() ?? [];
+        if (subject is null || sources is null || (emergency is null && consents.Count == 0))
         {
             throw new NotFoundException("Service user", request.ServiceUserId);
         }
 
+        var liveId = subject.LiveId;
         var mask = emergency is not null ? AllDomains : consents.Aggregate(0, (all, c) => all | c.DomainMask);
         audit.Subject(liveId, liveId);
         audit.Grounds(emergency is not null ? $"break-the-glass:{emergency.Id}" : $"consent:{consents.OrderBy(c => c.Id).First().Id}");
 
-        var user = await db.ServiceUsers.AsNoTracking().SingleAsync(s => s.Id == liveId, cancellationToken);
-        var openCase = await db.Cases.AsNoTracking().Include(c => c.Goals).Where(c => c.ServiceUserId == liveId && c.Status == CaseStatus.Open).FirstOrDefaultAsync(cancellationToken);
-
-        // Every need, met ones too: what hangs on a need is shown or withheld by the need's domain.
-        var allNeeds = await db.Needs.AsNoTracking().Where(n => n.ServiceUserId == liveId).ToListAsync(cancellationToken);
+        var (user, openCase, allNeeds, organizations, members) = (sources.User, sources.OpenCase, sources.Needs, sources.OrganizationNames, sources.Members);
         var needs = allNeeds.Where(n => n.Status != NeedStatus.Met).ToList();
-        var involvements = await db.Involvements.AsNoTracking().Where(i => i.ServiceUserId == liveId).Where(Involvement.ActiveAt(now)).ToListAsync(cancellationToken);
-        var referrals = await db.Referrals.AsNoTracking().Where(r => r.ServiceUserId == liveId).ToListAsync(cancellationToken);
+        var involvements = sources.Involvements.Where(i => i.IsActiveAt(now)).ToList();
+        var referrals = sources.Referrals;
         var limit = request.RecentEventLimit > 0 ? Math.Min(request.RecentEventLimit, 100) : options.Value.RecentEvents;
-        var timeline = await db.Timeline.AsNoTracking().Where(t => t.ServiceUserId == liveId).OrderByDescending(t => t.At).ThenByDescending(t => t.Id)
-            .Take(limit * 4).ToListAsync(cancellationToken);
-        var organizationIds = involvements.Select(i => i.OrganizationId).Concat(referrals.SelectMany(r => new[] { r.FromOrganizationId, r.ToOrganizationId })).Distinct().ToList();
-        var organizations = await db.KnownOrganizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
-        var memberIds = involvements.Where(i => i.MemberId != null).Select(i => i.MemberId!).Distinct().ToList();
-        var members = await db.KnownMembers.AsNoTracking().Where(m => memberIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var timeline = sources.Timeline.Take(limit * 4);
 
         // What the consent reaches: a need by its domain, what hangs on a need by the need's domain.
         var domainOfNeed = allNeeds.ToDictionary(n => n.Id, n => n.LifeDomain);
@@ -168,7 +159,7 @@ public sealed class NetworkViewEndpoint(CasesDbContext db, AuditScope audit, Bsn
         var constant = team.Where(i => i.SpannerId != null).OrderBy(i => i.StartAt).ThenBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault();
         var view = new Proto.NetworkView
         {
-            ServiceUser = user.ToProto(await db.VisibleHouseholdAsync(user.Id, caller, now, cancellationToken)),
+            ServiceUser = user.ToProto(sources.HouseholdLinks.Count == 0 ? [] : await db.VisibleHouseholdAsync(user.Id, caller, now, cancellationToken)),
             CaseId = openCase?.Id ?? "",
             Coordinator = coordinator is null ? null : Entry(coordinator),
             ConstantContact = constant is null ? null : new Proto.ConstantContact

@@ -87,6 +87,14 @@ public sealed record ConsentGrant(
 /// </summary>
 public sealed class Consent : VersionedEntity
 {
+    // Who a consent grants access to, once for queries and memory: given to the organization or to its kind, started,
+    // not ended, not revoked.
+    private static readonly Expression<Func<Consent, string, OrganizationKind?, DateTimeOffset, bool>> GrantRule = (c, organizationId, kind, now) =>
+        (c.OrganizationId == organizationId || (kind != null && c.OrganizationKind == kind))
+        && c.StartAt <= now && (c.EndAt == null || c.EndAt > now) && c.RevokedAt == null;
+
+    private static readonly Func<Consent, string, OrganizationKind?, DateTimeOffset, bool> GrantTest = GrantRule.Compile();
+
     private Consent()
     {
     }
@@ -211,11 +219,29 @@ public sealed class Consent : VersionedEntity
 
     /// <summary>
     /// The consents that let an organization (<paramref name="organizationId"/>, of <paramref name="kind"/>) see a service
-    /// user at <paramref name="now"/>: given to it or to its kind, started, not ended, not revoked.
+    /// user at <paramref name="now"/>, as a query's filter (see <see cref="GrantRule"/>).
     /// </summary>
-    public static Expression<Func<Consent, bool>> GrantsAt(string organizationId, OrganizationKind? kind, DateTimeOffset now) =>
-        c => (c.OrganizationId == organizationId || (kind != null && c.OrganizationKind == kind))
-            && c.StartAt <= now && (c.EndAt == null || c.EndAt > now) && c.RevokedAt == null;
+    public static Expression<Func<Consent, bool>> GrantsAt(string organizationId, OrganizationKind? kind, DateTimeOffset now)
+    {
+        // The rule's parameters become members of a captured object, as a closure's variables are, so a query sends
+        // them as parameters and its translation is reused.
+        var asked = Expression.Constant(new GrantQuestion(organizationId, kind, now));
+        var body = new Substitution(new Dictionary<ParameterExpression, Expression>
+        {
+            [GrantRule.Parameters[1]] = Expression.Property(asked, nameof(GrantQuestion.OrganizationId)),
+            [GrantRule.Parameters[2]] = Expression.Property(asked, nameof(GrantQuestion.Kind)),
+            [GrantRule.Parameters[3]] = Expression.Property(asked, nameof(GrantQuestion.Now)),
+        }).Visit(GrantRule.Body);
+        return Expression.Lambda<Func<Consent, bool>>(body, GrantRule.Parameters[0]);
+    }
+
+    /// <summary>Whether it lets an organization (<paramref name="organizationId"/>, of <paramref name="kind"/>) see the service user at <paramref name="now"/>.</summary>
+    public bool Grants(string organizationId, OrganizationKind? kind, DateTimeOffset now) => GrantTest(this, organizationId, kind, now);
+
+    private sealed class Substitution(Dictionary<ParameterExpression, Expression> values) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => values.GetValueOrDefault(node, node);
+    }
 
     /// <summary>The bit mask of <paramref name="domains"/>.</summary>
     public static int MaskOf(IEnumerable<LifeDomain> domains) => domains.Aggregate(0, (mask, domain) => mask | (1 << (int)domain));
@@ -224,3 +250,9 @@ public sealed class Consent : VersionedEntity
     public static IReadOnlyList<LifeDomain> DomainsOf(int mask) =>
         [.. Enum.GetValues<LifeDomain>().Where(domain => (mask & (1 << (int)domain)) != 0)];
 }
+
+/// <summary>The values a consent query asks about (see <see cref="Consent.GrantsAt(string, OrganizationKind?, DateTimeOffset)"/>).</summary>
+/// <param name="OrganizationId">The organization asking.</param>
+/// <param name="Kind">Its kind, when known.</param>
+/// <param name="Now">The moment asked about.</param>
+internal sealed record GrantQuestion(string OrganizationId, OrganizationKind? Kind, DateTimeOffset Now);

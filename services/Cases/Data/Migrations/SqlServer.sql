@@ -783,3 +783,36 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202180137_NetworkViewStamps'
+)
+BEGIN
+    CREATE TABLE [network_view_stamps] (
+        [ServiceUserId] nvarchar(36) NOT NULL,
+        [Stamp] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_network_view_stamps] PRIMARY KEY ([ServiceUserId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202180137_NetworkViewStamps'
+)
+BEGIN
+    INSERT INTO [network_view_stamps] ([ServiceUserId], [Stamp]) SELECT [Id], CAST('00000000-0000-0000-0000-000000000000' AS uniqueidentifier) FROM [service_users];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202180137_NetworkViewStamps'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202180137_NetworkViewStamps', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

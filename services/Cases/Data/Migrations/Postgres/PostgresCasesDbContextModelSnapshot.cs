@@ -22,6 +22,20 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ReferralNet.Cases.Data.NetworkViewStamp", b =>
+                {
+                    b.Property<string>("ServiceUserId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ServiceUserId");
+
+                    b.ToTable("network_view_stamps", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.BsnHash", b =>
                 {
                     b.Property<string>("ServiceUserId")

@@ -22,6 +22,20 @@ namespace ReferralNet.Cases.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("ReferralNet.Cases.Data.NetworkViewStamp", b =>
+                {
+                    b.Property<string>("ServiceUserId")
+                        .HasMaxLength(36)
+                        .HasColumnType("nvarchar(36)");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("ServiceUserId");
+
+                    b.ToTable("network_view_stamps", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.BsnHash", b =>
                 {
                     b.Property<string>("ServiceUserId")

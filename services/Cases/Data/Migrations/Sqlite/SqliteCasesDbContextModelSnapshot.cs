@@ -17,6 +17,20 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
 
+            modelBuilder.Entity("ReferralNet.Cases.Data.NetworkViewStamp", b =>
+                {
+                    b.Property<string>("ServiceUserId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServiceUserId");
+
+                    b.ToTable("network_view_stamps", (string)null);
+                });
+
             modelBuilder.Entity("ReferralNet.Cases.Domain.BsnHash", b =>
                 {
                     b.Property<string>("ServiceUserId")
