@@ -36,8 +36,14 @@ public sealed class Subscriber
     /// <summary>While set, deliveries wait for it (a dispatcher stuck in a publish, as if its host had died).</summary>
     public TaskCompletionSource? Hold { get; set; }
 
-    /// <summary>Completes when a delivery starts waiting for <see cref="Hold"/>.</summary>
+    /// <summary>Completes when <see cref="HoldersAwaited"/> deliveries wait for <see cref="Hold"/> at once.</summary>
     public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How many waiting deliveries complete <see cref="Holding"/>.</summary>
+    public int HoldersAwaited { get; set; } = 1;
+
+    /// <summary>Deliveries waiting for <see cref="Hold"/> now.</summary>
+    public int Holders;
 }
 
 /// <summary>Counts OrganizationChanged events into a row; fails as its host's <see cref="Subscriber"/> says.</summary>
@@ -47,8 +53,13 @@ public sealed class CountingHandler(Subscriber subscriber) : IIntegrationEventHa
     {
         if (subscriber.Hold is { } hold)
         {
-            subscriber.Holding.TrySetResult();
+            if (Interlocked.Increment(ref subscriber.Holders) >= subscriber.HoldersAwaited)
+            {
+                subscriber.Holding.TrySetResult();
+            }
+
             await hold.Task.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref subscriber.Holders);
         }
 
         if (Interlocked.Decrement(ref subscriber.FailuresLeft) >= 0 || integrationEvent.Organization.Name == Subscriber.Poison)

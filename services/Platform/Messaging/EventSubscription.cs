@@ -7,6 +7,10 @@ namespace ReferralNet.Platform.Messaging;
 /// <summary>One handler's subscription to one event type; the bus delivers matching events through it.</summary>
 public sealed class EventSubscription
 {
+    // How often a handler runs again when another writer changed a row it read, before the delivery fails (and the outbox
+    // retries it later).
+    private const int ConflictRetries = 5;
+
     private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> _deliver;
 
     private EventSubscription(string eventType, string handler, bool perReplica, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
@@ -63,34 +67,46 @@ public sealed class EventSubscription
         return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, perReplica: false, async (services, integrationEvent, cancellationToken) =>
         {
             var db = services.GetRequiredService<TContext>();
-
-            // This read only spares a redelivery the handler's work; the inbox key below is what guarantees once.
-            if (await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
-            {
-                return;
-            }
-
             var time = services.GetRequiredService<TimeProvider>();
-            db.Inbox.Add(new InboxMessage
-            {
-                EventId = integrationEvent.Id,
-                Handler = handlerName,
-                EventType = integrationEvent.EventType,
-                HandledAt = time.GetUtcNow(),
-            });
             var handler = services.GetRequiredService<THandler>();
-            await handler.HandleAsync(db, parser.ParseFrom(integrationEvent.Payload), new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken);
-            try
+            var payload = parser.ParseFrom(integrationEvent.Payload);
+            for (var attempt = 1; ; attempt++)
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // A concurrent delivery of the same event won the inbox key: its effect stands, ours must not.
-                db.ChangeTracker.Clear();
-                if (!await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+                // This read only spares a redelivery the handler's work; the inbox key below is what guarantees once.
+                if (await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
                 {
-                    throw;
+                    return;
+                }
+
+                db.Inbox.Add(new InboxMessage
+                {
+                    EventId = integrationEvent.Id,
+                    Handler = handlerName,
+                    EventType = integrationEvent.EventType,
+                    HandledAt = time.GetUtcNow(),
+                });
+                await handler.HandleAsync(db, payload, new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < ConflictRetries)
+                {
+                    // Another writer changed a row the handler read (events of other aggregates are handled side by
+                    // side): the handler runs again on the rows as they are now, as a later delivery would.
+                    db.ChangeTracker.Clear();
+                }
+                catch (DbUpdateException)
+                {
+                    // A concurrent delivery of the same event won the inbox key: its effect stands, ours must not.
+                    db.ChangeTracker.Clear();
+                    if (!await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+                    {
+                        throw;
+                    }
+
+                    return;
                 }
             }
         });

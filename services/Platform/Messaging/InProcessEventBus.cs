@@ -11,9 +11,7 @@ public sealed class InProcessEventBus(IEnumerable<EventSubscription> subscriptio
     /// <inheritdoc />
     public async Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
-        foreach (var subscription in _byType[integrationEvent.EventType])
-        {
-            await subscription.DeliverAsync(services, integrationEvent, cancellationToken);
-        }
+        // Subscriptions are independent of each other (each keeps its own inbox), so they handle the event together.
+        await Task.WhenAll(_byType[integrationEvent.EventType].Select(subscription => subscription.DeliverAsync(services, integrationEvent, cancellationToken)));
     }
 }

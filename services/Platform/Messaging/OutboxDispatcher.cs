@@ -133,45 +133,56 @@ public sealed class OutboxDispatcher<TContext>(
         return claimed == 0 ? [] : await Owned(db).AsNoTracking().OrderBy(m => m.Position).ToListAsync(cancellationToken);
     }
 
+    // A claim holds only the head of each aggregate, so its rows are independent of each other: they are published
+    // together, and the subscribers' writes share commits instead of waiting for one commit each.
     private async Task PublishAsync(TContext db, List<OutboxMessage> claimed, CancellationToken cancellationToken)
     {
         var published = new List<long>();
         var tried = new HashSet<long>();
         try
         {
-            foreach (var message in claimed)
+            var startable = claimed.Where(m => !cancellationToken.IsCancellationRequested && time.GetUtcNow() + _options.PublishBudget < m.LeaseExpiresAt).ToList();
+            foreach (var abandoned in startable.Where(m => m.Attempts > _options.MaxAttempts))
             {
-                if (cancellationToken.IsCancellationRequested || time.GetUtcNow() + _options.PublishBudget >= message.LeaseExpiresAt)
-                {
-                    break;
-                }
+                // Its earlier claims ended without an outcome: their dispatchers died or hung past their leases.
+                await FailAsync(db, abandoned, abandoned.LastError ?? "Abandoned: every attempt's dispatcher stopped before an outcome.", null);
+                tried.Add(abandoned.Position);
+            }
 
-                if (message.Attempts > _options.MaxAttempts)
+            var outcomes = await Task.WhenAll(startable.Where(m => m.Attempts <= _options.MaxAttempts).Select(m => TryPublishAsync(m, cancellationToken)));
+            foreach (var (message, error) in outcomes)
+            {
+                if (error is null)
                 {
-                    // Its earlier claims ended without an outcome: their dispatchers died or hung past their leases.
-                    await FailAsync(db, message, message.LastError ?? "Abandoned: every attempt's dispatcher stopped before an outcome.", null);
+                    published.Add(message.Position);
+                    tried.Add(message.Position);
                 }
-                else
+                else if (!cancellationToken.IsCancellationRequested)
                 {
-                    try
-                    {
-                        await _publish.ExecuteAsync(async token => await bus.PublishAsync(message.ToIntegrationEvent(), token), cancellationToken);
-                        published.Add(message.Position);
-                    }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        await FailAsync(db, message, $"{ex.GetType().Name}: {ex.Message}", ex);
-                    }
+                    await FailAsync(db, message, $"{error.GetType().Name}: {error.Message}", error);
+                    tried.Add(message.Position);
                 }
 
                 // A publish cut short by the host stopping has no outcome: the row is handed back with the untried.
-                tried.Add(message.Position);
             }
         }
         finally
         {
             // Outcomes are recorded even when the host is stopping, or a publish the bus took would go out again.
             await SettleAsync(db, published, claimed.Select(m => m.Position).Where(p => !tried.Contains(p)).ToList());
+        }
+    }
+
+    private async Task<(OutboxMessage Message, Exception? Error)> TryPublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _publish.ExecuteAsync(async token => await bus.PublishAsync(message.ToIntegrationEvent(), token), cancellationToken);
+            return (message, null);
+        }
+        catch (Exception ex)
+        {
+            return (message, ex);
         }
     }
 
