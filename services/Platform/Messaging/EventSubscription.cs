@@ -11,6 +11,10 @@ public sealed class EventSubscription
     // retries it later).
     private const int ConflictRetries = 5;
 
+    // Asked before and after every delivery of every event: a compiled read by the inbox's key.
+    private static readonly CompiledPerModel<Func<ServiceDbContext, Guid, string, CancellationToken, Task<bool>>> Handled = new(() =>
+        EF.CompileAsyncQuery((ServiceDbContext db, Guid eventId, string handler, CancellationToken _) => db.Inbox.Any(i => i.EventId == eventId && i.Handler == handler)));
+
     private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> _deliver;
 
     private EventSubscription(string eventType, string handler, bool perReplica, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
@@ -73,7 +77,7 @@ public sealed class EventSubscription
             for (var attempt = 1; ; attempt++)
             {
                 // This read only spares a redelivery the handler's work; the inbox key below is what guarantees once.
-                if (await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+                if (await HandledAsync(db, integrationEvent.Id, handlerName, cancellationToken))
                 {
                     return;
                 }
@@ -101,7 +105,7 @@ public sealed class EventSubscription
                 {
                     // A concurrent delivery of the same event won the inbox key: its effect stands, ours must not.
                     db.ChangeTracker.Clear();
-                    if (!await db.Inbox.AnyAsync(i => i.EventId == integrationEvent.Id && i.Handler == handlerName, cancellationToken))
+                    if (!await HandledAsync(db, integrationEvent.Id, handlerName, cancellationToken))
                     {
                         throw;
                     }
@@ -111,4 +115,7 @@ public sealed class EventSubscription
             }
         });
     }
+
+    private static Task<bool> HandledAsync(ServiceDbContext db, Guid eventId, string handler, CancellationToken cancellationToken) =>
+        Handled.For(db)(db, eventId, handler, cancellationToken);
 }

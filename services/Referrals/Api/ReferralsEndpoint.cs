@@ -384,7 +384,7 @@ public sealed partial class ReferralsEndpoint(
     private async Task<Referral> SendAsync(Chain chain, ReferralSpec spec, StepActor sender, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var serviceId = spec.Service.Id;
-        if (await db.Referrals.AnyAsync(r => r.ChainId == chain.Id && r.ToServiceId == serviceId && !Referral.FinalStatuses.Contains(r.Status), cancellationToken))
+        if (await db.HasOpenReferralToAsync(chain.Id, serviceId, cancellationToken))
         {
             throw new AlreadyExistsException("REFERRAL_ALREADY_OPEN", "The need already has an open referral to this service.");
         }
