@@ -29,6 +29,9 @@ internal static class Load
     /// <summary>Measured rounds and warm-up slices of consuming scenarios that ended early because what was prepared ran out.</summary>
     public static ConcurrentDictionary<(string Scenario, bool Measured), int> EndedEarly { get; } = new();
 
+    /// <summary>Per scenario, how long the server kept working after each measured round (null: still busy at the limit).</summary>
+    public static ConcurrentDictionary<string, TimeSpan?[]> AfterRound { get; } = new();
+
     /// <summary>Failed calls by scenario and status, in warm-up and rounds, for the report under the table.</summary>
     public static ConcurrentDictionary<(string Scenario, StatusCode Status), int> Failures { get; } = new();
 
@@ -42,13 +45,15 @@ internal static class Load
     public static async Task<Result> MeasureAsync(Scenario scenario, int callers, TimeSpan duration)
     {
         await PrepareAsync(scenario, callers, duration);
-        var cpuBefore = await scenario.Server.SettledCpuAsync();
+        var (cpuBefore, _) = await scenario.Server.SettledCpuAsync();
         using var client = Process.GetCurrentProcess();
         var clientBefore = client.TotalProcessorTime;
         var (calls, errors, elapsed, latencies) = await RunAsync(scenario, callers, duration, measured: true);
         client.Refresh();
         var clientCpu = client.TotalProcessorTime - clientBefore;
-        var cpu = await scenario.Server.SettledCpuAsync() - cpuBefore;
+        var (cpuAfter, settled) = await scenario.Server.SettledCpuAsync();
+        var cpu = cpuAfter - cpuBefore;
+        AfterRound.AddOrUpdate(scenario.Name, [settled], (_, waits) => [.. waits, settled]);
         var all = latencies.Order().ToArray();
         return new Result(
             all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors,

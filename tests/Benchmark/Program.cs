@@ -168,6 +168,13 @@ try
         Console.WriteLine($"ended early (what was prepared ran out; the rate is over the time run): {scenario}: {count} {(measured ? "measured rounds" : "warm-up slices")}");
     }
 
+    // Work a round leaves behind (events, audit) is charged to it; a long tail means the rate was set by less than the
+    // server's whole cost, and a round still busy at the limit means its CPU per call is a lower bound.
+    foreach (var (scenario, waits) in Load.AfterRound.Where(a => a.Value.Any(w => w is null || w > TimeSpan.FromSeconds(1))).OrderBy(a => a.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"server busy after the rounds: {scenario}: {string.Join(", ", waits.Select(w => w is { } waited ? string.Create(CultureInfo.InvariantCulture, $"{waited.TotalSeconds:F1} s") : "still busy after 10 s"))}");
+    }
+
     var serverErrors = await reads.StopAsync() + (writes is null ? 0 : await writes.StopAsync());
     foreach (var ((scenario, status), count) in Load.Failures.OrderBy(f => f.Key.Scenario, StringComparer.Ordinal))
     {

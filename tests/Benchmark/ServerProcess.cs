@@ -126,9 +126,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// The server's CPU time once it has gone idle: work a round leaves behind (audit chaining, outbox dispatch) belongs
-    /// to that round, and must not run into the next one.
+    /// to that round, and must not run into the next one. Null when it was still busy after the longest wait.
     /// </summary>
-    public async Task<TimeSpan> SettledCpuAsync()
+    public async Task<(TimeSpan Cpu, TimeSpan? Settled)> SettledCpuAsync()
     {
         var settling = Stopwatch.StartNew();
         var last = Cpu;
@@ -138,13 +138,13 @@ internal sealed class ServerProcess : IAsyncDisposable
             var now = Cpu;
             if (now - last <= IdleCpuPerWindow)
             {
-                return now;
+                return (now, settling.Elapsed);
             }
 
             last = now;
         }
 
-        return last;
+        return (last, null);
     }
 
     /// <summary>Stops the server by closing its input; returns how many errors the server logged.</summary>
