@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Platform.Tests;
@@ -96,6 +97,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_write_queued_behind_another_shares_its_commit_and_neither_is_answered_before_it()
     {
+        using var batches = new MetricCollector<int>(null, "ReferralNet.Sqlite", "referralnet.sqlite.batch.writes");
+        using var busy = new MetricCollector<double>(null, "ReferralNet.Sqlite", "referralnet.sqlite.write_turn.busy");
         using var cancel = new CancellationTokenSource();
         await using var scope = _host.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
@@ -122,6 +125,12 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
 
         Assert.Equal(["first", "second"], await CommittedIdsAsync());
+
+        // Operators see the one commit of both writes and the turn each held (other tests' files have other directories,
+        // but may share the name: the measurements looked for are this test's).
+        static bool OfThisFile<T>(CollectedMeasurement<T> m) where T : struct => Equals(m.Tags["db.file"], "platform-test.db");
+        Assert.Contains(batches.GetMeasurementSnapshot(), m => OfThisFile(m) && m.Value == 2);
+        Assert.True(busy.GetMeasurementSnapshot().Count(m => OfThisFile(m) && m.Value >= 0) >= 2);
     }
 
     [Fact]

@@ -40,6 +40,41 @@ public sealed class MessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_handlers_of_one_event_in_a_service_apply_it_in_one_write_and_a_failing_one_fails_alone()
+    {
+        await using var host = new PlatformHost(twoHandlers: true);
+        var bus = host.App.Services.GetRequiredService<IEventBus>();
+        async Task<IntegrationEvent> CommittedAsync(long version, string name = "")
+        {
+            var id = await host.CommitEventAsync("o-1", version, name);
+            return (await host.InDatabase(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id))).ToIntegrationEvent();
+        }
+
+        async Task<int> RowAsync(string id) =>
+            await host.InDatabase(async db => (await db.Counters.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id))?.Value ?? 0);
+
+        var first = await CommittedAsync(1);
+        var savesBefore = host.Saves.Saves;
+        await bus.PublishAsync(first, CancellationToken.None);
+        Assert.Equal(1, host.Saves.Saves - savesBefore);
+        Assert.Equal(1, await RowAsync("o-1"));
+        Assert.Equal(1, await RowAsync(LatestVersionHandler.RowOf("o-1")));
+        Assert.Equal(2, await host.InDatabase(db => db.Inbox.CountAsync(i => i.EventId == first.Id)));
+
+        // The counting handler can never take this one: the other handler's effect stands, and a redelivery leaves it be.
+        var poisoned = await CommittedAsync(2, Subscriber.Poison);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bus.PublishAsync(poisoned, CancellationToken.None));
+        Assert.Equal(2, await RowAsync(LatestVersionHandler.RowOf("o-1")));
+        Assert.Equal(1, await RowAsync("o-1"));
+        Assert.Equal([typeof(LatestVersionHandler).FullName!], await host.InDatabase(db => db.Inbox.Where(i => i.EventId == poisoned.Id).Select(i => i.Handler).ToListAsync()));
+
+        savesBefore = host.Saves.Saves;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bus.PublishAsync(poisoned, CancellationToken.None));
+        Assert.Equal(0, host.Saves.Saves - savesBefore);
+        Assert.Equal(1, await host.InDatabase(db => db.Inbox.CountAsync(i => i.EventId == poisoned.Id)));
+    }
+
+    [Fact]
     public async Task A_failing_subscriber_is_retried_with_backoff_until_it_takes_the_event()
     {
         _host.Subscriber.FailuresLeft = 6;

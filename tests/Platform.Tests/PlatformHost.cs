@@ -79,6 +79,42 @@ public sealed class CountingHandler(Subscriber subscriber) : IIntegrationEventHa
     }
 }
 
+/// <summary>
+/// A second view of OrganizationChanged in the same service database: the latest version seen per organization, in a row
+/// of its own. Never fails, so it shows what a healthy handler keeps when the other handler of the event fails.
+/// </summary>
+public sealed class LatestVersionHandler : IIntegrationEventHandler<TestDbContext, OrganizationChanged>
+{
+    public static string RowOf(string organization) => $"latest:{organization}";
+
+    public async Task HandleAsync(TestDbContext db, OrganizationChanged integrationEvent, EventMetadata metadata, CancellationToken cancellationToken)
+    {
+        var id = RowOf(integrationEvent.Organization.Id);
+        if (await db.Counters.FindAsync([id], cancellationToken) is { } latest)
+        {
+            latest.Value = Math.Max(latest.Value, (int)integrationEvent.Version);
+        }
+        else
+        {
+            db.Counters.Add(new Counter { Id = id, Value = (int)integrationEvent.Version });
+        }
+    }
+}
+
+/// <summary>Counts the transactions SaveChanges committed on a host's service database.</summary>
+public sealed class SaveCounter : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    private int _saves;
+
+    public int Saves => Volatile.Read(ref _saves);
+
+    public override ValueTask<int> SavedChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _saves);
+        return ValueTask.FromResult(result);
+    }
+}
+
 /// <summary>One event as the bus took it: which host published it, and the organization and version it carried.</summary>
 public sealed record Delivery(string Host, Guid EventId, string Aggregate, long Version);
 
@@ -143,7 +179,8 @@ public sealed class PlatformHost : IAsyncDisposable
         DeliveryLog? deliveries = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         string name = "host",
-        bool web = false)
+        bool web = false,
+        bool twoHandlers = false)
     {
         // Content root in the temporary folder: no appsettings file of the referenced server applies to this host.
         // A web host also serves gRPC on loopback (the Dapr subscriber endpoint), as the real host does.
@@ -163,7 +200,13 @@ public sealed class PlatformHost : IAsyncDisposable
         builder.Services.AddSingleton(services => Deliveries.Around(ActivatorUtilities.CreateInstance<InProcessEventBus>(services), name));
         builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, CountingHandler>());
         builder.Services.AddTransient<CountingHandler>();
-        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)));
+        if (twoHandlers)
+        {
+            builder.Services.AddSingleton(EventSubscription.For<TestDbContext, OrganizationChanged, LatestVersionHandler>());
+            builder.Services.AddTransient<LatestVersionHandler>();
+        }
+
+        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)), Saves);
         if (builder is WebApplicationBuilder webBuilder)
         {
             webBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
@@ -187,6 +230,9 @@ public sealed class PlatformHost : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
     public Subscriber Subscriber { get; } = new();
+
+    /// <summary>The transactions SaveChanges committed on this host's database.</summary>
+    public SaveCounter Saves { get; } = new();
 
     /// <summary>Every event this host's bus took (shared with other hosts when they were given the same log).</summary>
     public DeliveryLog Deliveries { get; }

@@ -72,11 +72,7 @@ public sealed class DaprTopicEvents(
 
         try
         {
-            foreach (var handler in handlers)
-            {
-                await handler.DeliverAsync(services, integrationEvent, context.CancellationToken);
-            }
-
+            await EventSubscription.DeliverAsync(services, handlers, integrationEvent, context.CancellationToken);
             return Answer(Status.Success);
         }
         catch (InvalidProtocolBufferException ex)

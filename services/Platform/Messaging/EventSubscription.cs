@@ -7,22 +7,29 @@ namespace ReferralNet.Platform.Messaging;
 /// <summary>One handler's subscription to one event type; the bus delivers matching events through it.</summary>
 public sealed class EventSubscription
 {
-    // How often a handler runs again when another writer changed a row it read, before the delivery fails (and the outbox
-    // retries it later).
+    // How often the handlers run again when another writer changed a row they read, before the delivery fails (and the
+    // outbox retries it later).
     private const int ConflictRetries = 5;
 
-    // Asked before and after every delivery of every event: a compiled read by the inbox's key.
-    private static readonly CompiledPerModel<Func<ServiceDbContext, Guid, string, CancellationToken, Task<bool>>> Handled = new(() =>
-        EF.CompileAsyncQuery((ServiceDbContext db, Guid eventId, string handler, CancellationToken _) => db.Inbox.Any(i => i.EventId == eventId && i.Handler == handler)));
+    // Asked before every delivery of every event: a compiled read of the handlers that already applied it.
+    private static readonly CompiledPerModel<Func<ServiceDbContext, Guid, IAsyncEnumerable<string>>> Handled = new(() =>
+        EF.CompileAsyncQuery((ServiceDbContext db, Guid eventId) => db.Inbox.Where(i => i.EventId == eventId).Select(i => i.Handler)));
 
-    private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> _deliver;
+    private readonly Func<IServiceProvider, IntegrationEvent, CancellationToken, Task>? _applyInMemory;
+    private readonly Func<IServiceProvider, ServiceDbContext, IntegrationEvent, CancellationToken, Task>? _handle;
 
-    private EventSubscription(string eventType, string handler, bool perReplica, Func<IServiceProvider, IntegrationEvent, CancellationToken, Task> deliver)
+    private EventSubscription(
+        string eventType,
+        string handler,
+        Type? context,
+        Func<IServiceProvider, IntegrationEvent, CancellationToken, Task>? applyInMemory,
+        Func<IServiceProvider, ServiceDbContext, IntegrationEvent, CancellationToken, Task>? handle)
     {
         EventType = eventType;
         Handler = handler;
-        PerReplica = perReplica;
-        _deliver = deliver;
+        Context = context;
+        _applyInMemory = applyInMemory;
+        _handle = handle;
     }
 
     /// <summary>The protobuf full name of the event type.</summary>
@@ -36,14 +43,21 @@ public sealed class EventSubscription
     /// the service must see every event, while a database handler needs each event once per service, whichever replica
     /// takes it. A broker delivers the two kinds through different consumer groups.
     /// </summary>
-    public bool PerReplica { get; }
+    public bool PerReplica => Context is null;
 
-    /// <summary>Applies the event once, in a scope of its own.</summary>
-    public async Task DeliverAsync(IServiceProvider services, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await _deliver(scope.ServiceProvider, integrationEvent, cancellationToken);
-    }
+    // The service database a handler writes; null for a handler of memory.
+    private Type? Context { get; }
+
+    /// <summary>
+    /// Applies an event once through each of <paramref name="subscriptions"/> (all of its type). The handlers of one
+    /// service database apply it in one transaction, with one inbox row each, so a service pays one write per event
+    /// however many of its views follow it; should that fail, each runs in a transaction of its own, so that a failing
+    /// handler fails alone and the others' effect stands.
+    /// </summary>
+    public static Task DeliverAsync(IServiceProvider services, IEnumerable<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
+        Task.WhenAll(subscriptions.GroupBy(s => s.Context).Select(group => group.Key is null
+            ? Task.WhenAll(group.Select(s => s._applyInMemory!(services, integrationEvent, cancellationToken)))
+            : ApplyAsync(services, group.Key, [.. group], integrationEvent, cancellationToken)));
 
     /// <summary>
     /// A subscription that applies <typeparamref name="TEvent"/> to state held in memory, without a database or an inbox:
@@ -53,11 +67,11 @@ public sealed class EventSubscription
         where TEvent : IMessage<TEvent>, new()
     {
         var parser = new MessageParser<TEvent>(() => new TEvent());
-        return new EventSubscription(new TEvent().Descriptor.FullName, handler, perReplica: true, (services, integrationEvent, _) =>
+        return new EventSubscription(new TEvent().Descriptor.FullName, handler, context: null, (services, integrationEvent, _) =>
         {
             apply(services, parser.ParseFrom(integrationEvent.Payload));
             return Task.CompletedTask;
-        });
+        }, handle: null);
     }
 
     /// <summary>A subscription of <typeparamref name="THandler"/> to <typeparamref name="TEvent"/>.</summary>
@@ -67,55 +81,94 @@ public sealed class EventSubscription
         where THandler : IIntegrationEventHandler<TContext, TEvent>
     {
         var parser = new MessageParser<TEvent>(() => new TEvent());
-        var handlerName = typeof(THandler).FullName!;
-        return new EventSubscription(new TEvent().Descriptor.FullName, handlerName, perReplica: false, async (services, integrationEvent, cancellationToken) =>
-        {
-            var db = services.GetRequiredService<TContext>();
-            var time = services.GetRequiredService<TimeProvider>();
-            var handler = services.GetRequiredService<THandler>();
-            var payload = parser.ParseFrom(integrationEvent.Payload);
-            for (var attempt = 1; ; attempt++)
-            {
-                // This read only spares a redelivery the handler's work; the inbox key below is what guarantees once.
-                if (await HandledAsync(db, integrationEvent.Id, handlerName, cancellationToken))
-                {
-                    return;
-                }
+        return new EventSubscription(new TEvent().Descriptor.FullName, typeof(THandler).FullName!, typeof(TContext), applyInMemory: null,
+            (services, db, integrationEvent, cancellationToken) => services.GetRequiredService<THandler>().HandleAsync(
+                (TContext)db, parser.ParseFrom(integrationEvent.Payload), new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken));
+    }
 
+    private static async Task ApplyAsync(IServiceProvider services, Type context, IReadOnlyList<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        if (subscriptions.Count > 1)
+        {
+            try
+            {
+                await ApplyTogetherAsync(services, context, subscriptions, integrationEvent, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or InvalidProtocolBufferException))
+            {
+                // Below, the failing handler fails on its own.
+            }
+        }
+
+        await Task.WhenAll(subscriptions.Select(s => ApplyTogetherAsync(services, context, [s], integrationEvent, cancellationToken)));
+    }
+
+    private static async Task ApplyTogetherAsync(IServiceProvider services, Type context, IReadOnlyList<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = (ServiceDbContext)scope.ServiceProvider.GetRequiredService(context);
+        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        for (var attempt = 1; ; attempt++)
+        {
+            // This read only spares a redelivery the handlers' work; the inbox key below is what guarantees once.
+            var handled = await HandledAsync(db, integrationEvent.Id, cancellationToken);
+            var pending = subscriptions.Where(s => !handled.Contains(s.Handler)).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var subscription in pending)
+            {
                 db.Inbox.Add(new InboxMessage
                 {
                     EventId = integrationEvent.Id,
-                    Handler = handlerName,
+                    Handler = subscription.Handler,
                     EventType = integrationEvent.EventType,
                     HandledAt = time.GetUtcNow(),
                 });
-                await handler.HandleAsync(db, payload, new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken);
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    return;
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < ConflictRetries)
-                {
-                    // Another writer changed a row the handler read (events of other aggregates are handled side by
-                    // side): the handler runs again on the rows as they are now, as a later delivery would.
-                    db.ChangeTracker.Clear();
-                }
-                catch (DbUpdateException)
-                {
-                    // A concurrent delivery of the same event won the inbox key: its effect stands, ours must not.
-                    db.ChangeTracker.Clear();
-                    if (!await HandledAsync(db, integrationEvent.Id, handlerName, cancellationToken))
-                    {
-                        throw;
-                    }
+                await subscription._handle!(scope.ServiceProvider, db, integrationEvent, cancellationToken);
+            }
 
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConflictRetries)
+            {
+                // Another writer changed a row a handler read (events of other aggregates are handled side by side): the
+                // handlers run again on the rows as they are now, as a later delivery would.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent delivery of the same event won an inbox key: its effect stands, ours must not; the handlers
+                // it did not cover run again.
+                db.ChangeTracker.Clear();
+                var nowHandled = await HandledAsync(db, integrationEvent.Id, cancellationToken);
+                if (pending.All(s => nowHandled.Contains(s.Handler)))
+                {
                     return;
+                }
+
+                if (!pending.Any(s => nowHandled.Contains(s.Handler)) || attempt >= ConflictRetries)
+                {
+                    throw;
                 }
             }
-        });
+        }
     }
 
-    private static Task<bool> HandledAsync(ServiceDbContext db, Guid eventId, string handler, CancellationToken cancellationToken) =>
-        Handled.For(db)(db, eventId, handler, cancellationToken);
+    private static async Task<HashSet<string>> HandledAsync(ServiceDbContext db, Guid eventId, CancellationToken cancellationToken)
+    {
+        var handled = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var handler in Handled.For(db)(db, eventId).WithCancellation(cancellationToken))
+        {
+            handled.Add(handler);
+        }
+
+        return handled;
+    }
 }

@@ -9,9 +9,6 @@ public sealed class InProcessEventBus(IEnumerable<EventSubscription> subscriptio
     private readonly ILookup<string, EventSubscription> _byType = subscriptions.ToLookup(s => s.EventType);
 
     /// <inheritdoc />
-    public async Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken)
-    {
-        // Subscriptions are independent of each other (each keeps its own inbox), so they handle the event together.
-        await Task.WhenAll(_byType[integrationEvent.EventType].Select(subscription => subscription.DeliverAsync(services, integrationEvent, cancellationToken)));
-    }
+    public Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
+        EventSubscription.DeliverAsync(services, _byType[integrationEvent.EventType], integrationEvent, cancellationToken);
 }

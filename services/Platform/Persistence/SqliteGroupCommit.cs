@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -26,7 +28,22 @@ internal sealed class SqliteGroupCommit
     // other processes on the file nor a batch's first caller wait behind an endless stream of writes.
     private const int MaxWrites = 32;
 
+    /// <summary>The meter's name (matched by the host's <c>ReferralNet.*</c>).</summary>
+    public const string MeterName = "ReferralNet.Sqlite";
+
     private static readonly ConcurrentDictionary<string, SqliteGroupCommit> Files = new(StringComparer.Ordinal);
+
+    // Static like the files: the turn belongs to the process, whichever host writes. The busy time's rate is how much of
+    // each second the file's one writer is taken, the shape's ceiling on writes (at 1 s/s, writes only queue longer).
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<double> TurnBusy = Meter.CreateCounter<double>(
+        "referralnet.sqlite.write_turn.busy", "s", "Time the file's write turn was held (writes run one at a time per file).");
+    private static readonly Histogram<double> TurnWait = Meter.CreateHistogram<double>(
+        "referralnet.sqlite.write_turn.wait", "s", "How long a write waited for the file's write turn.");
+    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
+        "referralnet.sqlite.batch.writes", "{write}", "Writes a committed batch held (one COMMIT and one fsync for all of them).");
+
+    private readonly KeyValuePair<string, object?> _file;
 
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource> _waiting = new();
@@ -37,11 +54,14 @@ internal sealed class SqliteGroupCommit
     // "unable to delete/modify collation sequence due to active statements" as Microsoft.Data.Sqlite pooled it.)
     private DbConnection? _connection;
     private Batch? _batch;
+    private long _turnTakenAt;
+
+    private SqliteGroupCommit(string path) => _file = new("db.file", Path.GetFileName(path));
 
     /// <summary>The group commit of the context's database file, or null when it is not SQLite.</summary>
     public static SqliteGroupCommit? For(DbContext context) =>
         context.Database.IsSqlite() && context.Database.GetDbConnection() is { } connection
-            ? Files.GetOrAdd(Path.GetFullPath(connection.DataSource), _ => new SqliteGroupCommit())
+            ? Files.GetOrAdd(Path.GetFullPath(connection.DataSource), path => new SqliteGroupCommit(path))
             : null;
 
     /// <summary>
@@ -90,6 +110,7 @@ internal sealed class SqliteGroupCommit
             if (!_held)
             {
                 _held = true;
+                _turnTakenAt = Stopwatch.GetTimestamp();
                 return;
             }
 
@@ -110,57 +131,51 @@ internal sealed class SqliteGroupCommit
                 }
             }
         });
+        var waitingSince = Stopwatch.GetTimestamp();
         await turn.Task;
+        TurnWait.Record(Stopwatch.GetElapsedTime(waitingSince).TotalSeconds, _file);
     }
 
     // Gives the turn to the next waiting write (which joins the open batch) or, when no one waits or the batch is full,
     // commits the batch first. Whoever leaves either hands the batch on or ends it, so no batch is left uncommitted.
     private async Task LeaveAsync()
     {
-        Batch? full;
+        Batch full;
         lock (_lock)
         {
-            if (_batch is { } open && (_waiting.Count == 0 || open.Writes >= MaxWrites))
+            if (_batch is not { } open || (_waiting.Count > 0 && open.Writes < MaxWrites))
             {
-                full = open;
-                _batch = null;
-            }
-            else if (GrantNext())
-            {
+                GiveTurnOn();
                 return;
             }
-            else
-            {
-                full = null;
-            }
+
+            full = open;
+            _batch = null;
         }
 
-        if (full is not null)
-        {
-            await full.EndAsync();
-        }
-
+        await full.EndAsync(_file);
         lock (_lock)
         {
-            if (!GrantNext())
-            {
-                _held = false;
-            }
+            GiveTurnOn();
         }
     }
 
-    private bool GrantNext()
+    // Under the lock. The turn counts as held from its grant: until the next write runs, no other can.
+    private void GiveTurnOn()
     {
+        var now = Stopwatch.GetTimestamp();
+        TurnBusy.Add(Stopwatch.GetElapsedTime(_turnTakenAt, now).TotalSeconds, _file);
         while (_waiting.First is { } next)
         {
             _waiting.RemoveFirst();
             if (next.Value.TrySetResult())
             {
-                return true;
+                _turnTakenAt = now;
+                return;
             }
         }
 
-        return false;
+        _held = false;
     }
 
     // Some errors end SQLite's transaction by themselves (a full disk, an I/O error, an interrupt): then the batch is gone
@@ -275,13 +290,14 @@ internal sealed class SqliteGroupCommit
         public Task Durable => _durable.Task;
 
         /// <summary>Commits what the batch holds (a batch whose writes all failed has nothing to commit).</summary>
-        public async Task EndAsync()
+        public async Task EndAsync(KeyValuePair<string, object?> file)
         {
             try
             {
                 if (Writes > 0)
                 {
                     await transaction.CommitAsync(CancellationToken.None);
+                    BatchSize.Record(Writes, file);
                 }
                 else
                 {

@@ -369,13 +369,13 @@ public sealed partial class ReferralsEndpoint(
         var coordination = new Coordination(
             need.CaseId.Length > 0 ? need.CaseId : null, need.CoordinatorMemberId.Length > 0 ? need.CoordinatorMemberId : null,
             need.CoordinatorOrganizationId.Length > 0 ? need.CoordinatorOrganizationId : null, need.CaseVersion);
-        if (await db.Chains.SingleOrDefaultAsync(c => c.OpenNeedId == needId, cancellationToken) is { } open)
+        if (await db.OpenChainOfAsync(needId, cancellationToken) is { } open)
         {
             open.Coordinate(coordination);
             return open;
         }
 
-        var riskVersion = await db.Chains.Where(c => c.NeedId == needId).MaxAsync(c => (long?)c.RiskVersion, cancellationToken) ?? 0;
+        var riskVersion = await db.LatestRiskVersionAsync(needId, cancellationToken) ?? 0;
         var chain = new Chain(needId, need.ServiceUserId, (LifeDomain)need.LifeDomain, coordination, sender, riskVersion, now);
         db.Chains.Add(chain);
         return chain;

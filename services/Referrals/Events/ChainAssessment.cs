@@ -15,7 +15,9 @@ public static class ChainAssessment
     public static async Task AssessChainAsync(this ReferralsDbContext db, string chainId, PillarToPostThresholds thresholds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var chain = db.Chains.Local.FirstOrDefault(c => c.Id == chainId) ?? await db.Chains.SingleAsync(c => c.Id == chainId, cancellationToken);
-        var stored = await db.ReferralsOfChainAsync(chainId, cancellationToken);
+
+        // A chain this transaction opens has no stored referrals yet.
+        var stored = db.Entry(chain).State == EntityState.Added ? [] : await db.ReferralsOfChainAsync(chainId, cancellationToken);
         var referrals = stored.Concat(db.Referrals.Local.Where(r => r.ChainId == chainId)).DistinctBy(r => r.Id).ToList();
         if (chain.Assess(referrals, thresholds, now) != RiskChange.None)
         {
