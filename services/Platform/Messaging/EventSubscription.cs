@@ -56,7 +56,7 @@ public sealed class EventSubscription
     /// </summary>
     public static Task DeliverAsync(IServiceProvider services, IEnumerable<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
         Task.WhenAll(subscriptions.GroupBy(s => s.Context).Select(group => group.Key is null
-            ? Task.WhenAll(group.Select(s => s._applyInMemory!(services, integrationEvent, cancellationToken)))
+            ? Task.WhenAll(group.Select(s => s.ApplyInMemoryAsync(services, integrationEvent, cancellationToken)))
             : ApplyAsync(services, group.Key, [.. group], integrationEvent, cancellationToken)));
 
     /// <summary>
@@ -86,13 +86,19 @@ public sealed class EventSubscription
                 (TContext)db, parser.ParseFrom(integrationEvent.Payload), new EventMetadata(integrationEvent.Id, integrationEvent.OccurredAt), cancellationToken));
     }
 
+    private async Task ApplyInMemoryAsync(IServiceProvider services, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await _applyInMemory!(scope.ServiceProvider, integrationEvent, cancellationToken);
+    }
+
     private static async Task ApplyAsync(IServiceProvider services, Type context, IReadOnlyList<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
         if (subscriptions.Count > 1)
         {
             try
             {
-                await ApplyTogetherAsync(services, context, subscriptions, integrationEvent, cancellationToken);
+                await ApplyInOneTransactionAsync(services, context, subscriptions, integrationEvent, cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is not (OperationCanceledException or InvalidProtocolBufferException))
@@ -101,10 +107,10 @@ public sealed class EventSubscription
             }
         }
 
-        await Task.WhenAll(subscriptions.Select(s => ApplyTogetherAsync(services, context, [s], integrationEvent, cancellationToken)));
+        await Task.WhenAll(subscriptions.Select(s => ApplyInOneTransactionAsync(services, context, [s], integrationEvent, cancellationToken)));
     }
 
-    private static async Task ApplyTogetherAsync(IServiceProvider services, Type context, IReadOnlyList<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    private static async Task ApplyInOneTransactionAsync(IServiceProvider services, Type context, IReadOnlyList<EventSubscription> subscriptions, IntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = (ServiceDbContext)scope.ServiceProvider.GetRequiredService(context);
