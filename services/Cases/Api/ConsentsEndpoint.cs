@@ -192,8 +192,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
     {
         var now = time.GetUtcNow();
         var cancellationToken = context.CancellationToken;
-        var serviceUserId = await db.Needs.AsNoTracking().Where(n => n.Id == request.NeedId).Select(n => n.ServiceUserId).FirstOrDefaultAsync(cancellationToken);
-        audit.Subject(request.NeedId, serviceUserId);
+        audit.Subject(request.NeedId, await db.ServiceUserOfNeedAsync(request.NeedId, cancellationToken));
 
         // The sender must see the need itself: a referral never lets an organization learn of a need outside its consent.
         var sender = new Caller(request.FromMemberId, request.FromOrganizationId, Role.Professional)
@@ -202,9 +201,8 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         };
         var need = await db.VisibleNeeds(sender, now).AsNoTracking().FirstOrDefaultAsync(n => n.Id == request.NeedId, cancellationToken)
             ?? throw new NotFoundException("Need", request.NeedId);
-        var user = await db.ServiceUsers.AsNoTracking().SingleAsync(s => s.Id == need.ServiceUserId, cancellationToken);
-        var openCase = await db.Cases.AsNoTracking().Where(c => c.ServiceUserId == user.Id && c.Status == CaseStatus.Open)
-            .Select(c => new { c.Id, c.CoordinatorMemberId, c.CoordinatorOrganizationId, c.Version }).FirstOrDefaultAsync(cancellationToken);
+        var user = await db.ServiceUserAsync(need.ServiceUserId, cancellationToken);
+        var openCase = await db.OpenCaseCoordinationAsync(user.Id, cancellationToken);
         var response = new Proto.CheckReferralConsentResponse
         {
             ServiceUserId = user.Id,
@@ -357,8 +355,8 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
             : null;
     }
 
-    private async Task<OrganizationKind?> KindOfAsync(string organizationId, CancellationToken cancellationToken) =>
-        await db.KnownOrganizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => (OrganizationKind?)o.Kind).FirstOrDefaultAsync(cancellationToken);
+    private Task<OrganizationKind?> KindOfAsync(string organizationId, CancellationToken cancellationToken) =>
+        db.KindOfOrganizationAsync(organizationId, cancellationToken);
 
     private static System.Linq.Expressions.Expression<Func<Consent, bool>> StatusIn(IReadOnlyCollection<ConsentStatus> statuses, DateTimeOffset now)
     {

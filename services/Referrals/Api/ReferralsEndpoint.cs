@@ -304,7 +304,7 @@ public sealed partial class ReferralsEndpoint(
         await db.LockAsync(db.Chains.Where(c => c.Id == visible.ChainId), cancellationToken);
         var response = await db.CreateOnceAsync(context, caller, request, requestId, now, async () =>
         {
-            var referral = await db.Referrals.SingleAsync(r => r.Id == id, cancellationToken);
+            var referral = await db.ReferralToChangeAsync(id, cancellationToken);
             referral.EnsureVersion(etag, "referral");
             await step(referral, new StepActor(caller.MemberId, caller.OrganizationId), now);
             db.StepTaken(referral, now);
@@ -320,19 +320,12 @@ public sealed partial class ReferralsEndpoint(
     // is on record under the referral's service user too.
     private async Task<Referral> VisibleAsync(string id, Caller caller, CancellationToken cancellationToken)
     {
-        var organization = caller.OrganizationId;
-        var serviceUserId = await db.Referrals.AsNoTracking().Where(r => r.Id == id).Select(r => r.ServiceUserId).FirstOrDefaultAsync(cancellationToken);
-        audit.Subject(id, serviceUserId);
-        return await db.Referrals.AsNoTracking()
-            .Where(r => r.Id == id && (r.FromOrganizationId == organization || r.ToOrganizationId == organization
-                || db.Chains.Any(c => c.Id == r.ChainId && c.CoordinatorOrganizationId == organization)))
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("Referral", id);
+        audit.Subject(id, await db.ServiceUserOfReferralAsync(id, cancellationToken));
+        return await db.ReferralVisibleToAsync(id, caller.OrganizationId, cancellationToken) ?? throw new NotFoundException("Referral", id);
     }
 
     private async Task<KnownService> ServiceAsync(string id, CancellationToken cancellationToken) =>
-        await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
-        ?? throw new NotFoundException("Service", id);
+        await db.KnownServiceAsync(id, cancellationToken) ?? throw new NotFoundException("Service", id);
 
     // Asks the cases service about the need and the consent, then holds the service's terms against the answer.
     private async Task<Proto.CheckReferralConsentResponse> ConsentedAsync(
