@@ -56,6 +56,13 @@ internal sealed class ReferralWork
     /// <summary>The service referred to, by name, for the report.</summary>
     public string ServiceName => _service.Name;
 
+    /// <summary>Whether a service takes the scenarios' debt needs: active, for debts, open places, Moerwijk adults of 40 to 80.</summary>
+    public static bool TakesTheServiceUsers(Service service) =>
+        service.Status == ServiceStatus.Active && service.LifeDomains.Contains(LifeDomain.Debt)
+        && (service.Eligibility is null || ((service.Eligibility.Neighbourhoods.Count == 0 || service.Eligibility.Neighbourhoods.Contains(Neighbourhood))
+            && (!service.Eligibility.HasMinAge || service.Eligibility.MinAge <= 40) && (!service.Eligibility.HasMaxAge || service.Eligibility.MaxAge >= 80)))
+        && service.Capacity is { OpenPlaces: > 0 };
+
     /// <summary>
     /// Finds the debt counselling organization's open debt service for Moerwijk adults and waits until the referrals
     /// service knows it: it learns services from the directory's ServiceChanged events, which the outbox delivers
@@ -66,10 +73,7 @@ internal sealed class ReferralWork
         var directory = new OrganizationsService.OrganizationsServiceClient(server.Channel);
         var admin = ReferralNetFixture.Bearer(server.Info.NetworkAdminToken);
         var services = (await directory.ListServicesAsync(new ListServicesRequest { OrganizationId = server.Info.OrganizationId, PageSize = 200 }, admin)).Services;
-        var service = services.FirstOrDefault(s => s.Status == ServiceStatus.Active && s.LifeDomains.Contains(LifeDomain.Debt)
-                && (s.Eligibility is null || ((s.Eligibility.Neighbourhoods.Count == 0 || s.Eligibility.Neighbourhoods.Contains(Neighbourhood))
-                    && (!s.Eligibility.HasMinAge || s.Eligibility.MinAge <= 40) && (!s.Eligibility.HasMaxAge || s.Eligibility.MaxAge >= 80)))
-                && s.Capacity is { OpenPlaces: > 0 })
+        var service = services.FirstOrDefault(TakesTheServiceUsers)
             ?? throw new InvalidOperationException($"The benchmark's debt counselling organization has no active debt service for {Neighbourhood} adults with open places.");
 
         var work = new ReferralWork(server, service);

@@ -100,7 +100,9 @@ internal static class ServeMode
                 orgAdmins.Add(new(organization.Id, Token(host, orgAdmin, Role.OrgAdmin)));
             }
 
-            if (reader is null && organization.Kind == OrganizationKind.DebtCounselling && members.FirstOrDefault(m => m.Role == MemberRole.Professional) is { } professional)
+            // Listing order differs between runs (ids are random), so the organization is the one the referral scenarios can use.
+            if (reader is null && organization.Kind == OrganizationKind.DebtCounselling && members.FirstOrDefault(m => m.Role == MemberRole.Professional) is { } professional
+                && (await directory.ListServicesAsync(new ListServicesRequest { OrganizationId = organization.Id, PageSize = 200 }, admin)).Services.Any(ReferralWork.TakesTheServiceUsers))
             {
                 reader = (organization.Id, professional);
             }
