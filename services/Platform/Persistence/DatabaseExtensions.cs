@@ -60,7 +60,7 @@ public static class DatabaseExtensions
             {
                 case DatabaseProvider.Sqlite:
                     builder.UseSqlite(sqliteConnection)
-                        .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous));
+                        .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous), new SqliteStatementCache());
                     KeptOpenSqliteConnection.Use(builder);
                     break;
                 case DatabaseProvider.SqlServer:

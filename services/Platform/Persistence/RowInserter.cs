@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -31,15 +32,18 @@ public static class RowInserter<T>
             ?? throw new InvalidOperationException($"Rows of {typeof(T).Name} are inserted inside a transaction.");
         var mapping = Mappings.GetValue(db.Model, model => new Mapping(model, db.GetService<ISqlGenerationHelper>()));
 
-        // SQLite looks up every named parameter by a linear search of the statement's names, so a statement of many rows
-        // costs the square of its parameters; there one prepared single-row statement runs once per row instead.
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            await InsertEachAsync(sqlite, (SqliteTransaction)transaction.GetDbTransaction(), mapping, rows, cancellationToken);
+            return;
+        }
+
         // Server databases get many rows per statement, one round trip each.
-        var rowsPerCommand = db.Database.IsSqlite() ? 1 : mapping.RowsPerCommand;
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
-        for (var start = 0; start < rows.Count; start += rowsPerCommand)
+        for (var start = 0; start < rows.Count; start += mapping.RowsPerCommand)
         {
-            var count = Math.Min(rowsPerCommand, rows.Count - start);
+            var count = Math.Min(mapping.RowsPerCommand, rows.Count - start);
             var sql = mapping.Sql(count);
             if (command.CommandText != sql)
             {
@@ -54,6 +58,30 @@ public static class RowInserter<T>
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    // SQLite looks up every named parameter by a linear search of the statement's names, so a statement of many rows costs
+    // the square of its parameters: one single-row statement runs once per row, kept compiled on the connection.
+    private static async Task InsertEachAsync(SqliteConnection connection, SqliteTransaction transaction, Mapping mapping, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    {
+        var command = SqliteStatementCache.Take(connection, mapping.Sql(1));
+        command.Transaction = transaction;
+        try
+        {
+            foreach (var row in rows)
+            {
+                command.Parameters.Clear();
+                mapping.AddParameters(command, 0, row);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+
+        SqliteStatementCache.Return(command);
     }
 
     private sealed class Mapping
