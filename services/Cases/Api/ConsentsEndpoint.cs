@@ -199,7 +199,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         {
             OrganizationKind = await KindOfAsync(request.FromOrganizationId, cancellationToken),
         };
-        var need = await db.VisibleNeeds(sender, now).AsNoTracking().FirstOrDefaultAsync(n => n.Id == request.NeedId, cancellationToken)
+        var need = await db.NeedVisibleToAsync(request.NeedId, sender.OrganizationId, sender.OrganizationKind, now, cancellationToken)
             ?? throw new NotFoundException("Need", request.NeedId);
         var user = await db.ServiceUserAsync(need.ServiceUserId, cancellationToken);
         var openCase = await db.OpenCaseCoordinationAsync(user.Id, cancellationToken);
@@ -217,15 +217,7 @@ public sealed class ConsentsEndpoint(CasesDbContext db, AuditScope audit, TimePr
         };
 
         var receiverKind = await KindOfAsync(request.ToOrganizationId, cancellationToken);
-        var consents = db.Consents.AsNoTracking()
-            .Where(c => c.ServiceUserId == user.Id && c.Purpose == ConsentPurpose.Referral && (c.DomainMask & need.DomainBit) != 0)
-            .Where(Consent.GrantsAt(request.ToOrganizationId, receiverKind, now));
-        if (request.ConsentId.Length > 0)
-        {
-            consents = consents.Where(c => c.Id == request.ConsentId);
-        }
-
-        var granting = await consents.OrderBy(c => c.EndAt == null ? 0 : 1).ThenByDescending(c => c.EndAt).FirstOrDefaultAsync(cancellationToken);
+        var granting = await db.ReferralConsentAsync(user.Id, need.DomainBit, request.ToOrganizationId, receiverKind, now, request.ConsentId, cancellationToken);
         if (granting is not null)
         {
             audit.Grounds($"consent:{granting.Id}");

@@ -238,6 +238,27 @@ public sealed class Consent : VersionedEntity
     /// <summary>Whether it lets an organization (<paramref name="organizationId"/>, of <paramref name="kind"/>) see the service user at <paramref name="now"/>.</summary>
     public bool Grants(string organizationId, OrganizationKind? kind, DateTimeOffset now) => GrantTest(this, organizationId, kind, now);
 
+    /// <summary>
+    /// Whether <paramref name="consent"/> lets the organization see its service user at <paramref name="now"/>: the rule
+    /// <see cref="WithGrantRule{TQuery}"/> writes into a query in place of this call, where the values are the query's own
+    /// parameters (a compiled query's, which cannot capture them as <see cref="GrantsAt"/> does).
+    /// </summary>
+    public static bool Granting(Consent consent, string organizationId, OrganizationKind? kind, DateTimeOffset now) => GrantTest(consent, organizationId, kind, now);
+
+    /// <summary><paramref name="query"/> with every call of <see cref="Granting"/> replaced by the grant rule itself.</summary>
+    public static Expression<TQuery> WithGrantRule<TQuery>(Expression<TQuery> query) => (Expression<TQuery>)new GrantRuleInliner().Visit(query);
+
+    private sealed class GrantRuleInliner : ExpressionVisitor
+    {
+        private static readonly System.Reflection.MethodInfo GrantingMethod = typeof(Consent).GetMethod(nameof(Granting))!;
+
+        protected override Expression VisitMethodCall(MethodCallExpression node) =>
+            node.Method == GrantingMethod
+                ? new Substitution(GrantRule.Parameters.Zip(node.Arguments, (parameter, argument) => (parameter, Visit(argument)))
+                    .ToDictionary(pair => pair.parameter, pair => pair.Item2)).Visit(GrantRule.Body)
+                : base.VisitMethodCall(node);
+    }
+
     private sealed class Substitution(Dictionary<ParameterExpression, Expression> values) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => values.GetValueOrDefault(node, node);
