@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ReferralNet.Cases.Domain;
+using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Cases.Data;
 
@@ -52,12 +53,19 @@ public sealed class NetworkViewStamps : SaveChangesInterceptor
 {
     private const string ServiceUserIdProperty = nameof(Need.ServiceUserId);
 
+    // Compiled: every save of this service asks it.
+    private static readonly CompiledPerModel<Func<CasesDbContext, string[], IEnumerable<NetworkViewStamp>>> StampsOf = new(() =>
+        EF.CompileQuery((CasesDbContext db, string[] ids) => db.Set<NetworkViewStamp>().Where(s => ids.Contains(s.ServiceUserId))));
+
+    private static readonly CompiledPerModel<Func<CasesDbContext, string[], IAsyncEnumerable<NetworkViewStamp>>> StampsOfAsync = new(() =>
+        EF.CompileAsyncQuery((CasesDbContext db, string[] ids) => db.Set<NetworkViewStamp>().Where(s => ids.Contains(s.ServiceUserId))));
+
     /// <inheritdoc />
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (eventData.Context is CasesDbContext db && Changed(db) is { Count: > 0 } changed)
         {
-            Renew(db.Set<NetworkViewStamp>().Where(s => changed.Contains(s.ServiceUserId)).ToList());
+            Renew([.. StampsOf.For(db)(db, [.. changed])]);
         }
 
         return result;
@@ -69,7 +77,7 @@ public sealed class NetworkViewStamps : SaveChangesInterceptor
     {
         if (eventData.Context is CasesDbContext db && Changed(db) is { Count: > 0 } changed)
         {
-            Renew(await db.Set<NetworkViewStamp>().Where(s => changed.Contains(s.ServiceUserId)).ToListAsync(cancellationToken));
+            Renew(await StampsOfAsync.For(db)(db, [.. changed]).ToListAsync(cancellationToken));
         }
 
         return result;

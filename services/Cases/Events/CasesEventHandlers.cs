@@ -237,7 +237,7 @@ internal static class EventSources
     // Whether an event of the source is new (and then records it); see SourceState.
     public static async Task<bool> AcceptsAsync(this CasesDbContext db, string key, long version, bool ends, CancellationToken cancellationToken)
     {
-        var state = await db.SourceStates.FindAsync([key], cancellationToken);
+        var state = await db.SourceStateAsync(key, cancellationToken);
         if (state is null)
         {
             state = new SourceState(key);
@@ -249,7 +249,7 @@ internal static class EventSources
 
     // Events name the service user as the sender knew it; a merged record answers as the one it was merged into.
     public static async Task<string> LiveIdOfAsync(this CasesDbContext db, string serviceUserId, CancellationToken cancellationToken) =>
-        await db.ServiceUsers.Where(s => s.Id == serviceUserId).Select(s => s.MergedIntoId ?? s.Id).FirstOrDefaultAsync(cancellationToken) ?? serviceUserId;
+        await db.LiveIdAsync(serviceUserId, cancellationToken) ?? serviceUserId;
 }
 
 /// <summary>
