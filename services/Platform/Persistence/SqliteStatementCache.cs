@@ -76,17 +76,48 @@ public sealed class SqliteStatementCache : DbCommandInterceptor
     }
 
     /// <inheritdoc />
+    public override InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Close(command, eventData.DataReader);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Close(command, eventData.DataReader);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
-        if (Reading.TryGetValue(command, out var kept))
+        Close(command, eventData.DataReader);
+        return result;
+    }
+
+    // Closes the reader of a kept command here, before EF does (EF tells of the close, then of the disposal), so the
+    // command is free when it goes back to the cache. Should closing fail, the command is disposed, which finalizes its
+    // statements, and the failure goes on to EF.
+    private static void Close(DbCommand command, DbDataReader reader)
+    {
+        if (!Reading.TryGetValue(command, out var kept))
         {
-            // Closed here, before EF disposes it: the kept command must be free when it goes back to the cache.
-            Reading.Remove(command);
-            eventData.DataReader.Dispose();
-            Return(kept);
+            return;
         }
 
-        return result;
+        Reading.Remove(command);
+        try
+        {
+            reader.Dispose();
+        }
+        catch
+        {
+            kept.Dispose();
+            throw;
+        }
+
+        Return(kept);
     }
 
     /// <summary>
