@@ -152,6 +152,42 @@ public sealed class MessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_inserted_without_the_change_tracker_are_numbered_by_the_database_and_wake_the_dispatcher_at_commit()
+    {
+        var signal = _host.App.Services.GetRequiredService<OutboxSignals>().For(typeof(TestDbContext));
+        await _host.CommitEventAsync("a", 1);
+        await signal.WaitAsync();
+        await using var scope = _host.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+
+        await using (var write = await db.BeginWriteAsync(CancellationToken.None))
+        {
+            await db.InsertEventsAsync([OutboxMessage.For(Change("a", 2), _host.Clock.GetUtcNow()), OutboxMessage.For(Change("a", 3), _host.Clock.GetUtcNow())], CancellationToken.None);
+            Assert.Equal(0, signal.CurrentCount);
+            await write.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, signal.CurrentCount);
+        await signal.WaitAsync();
+
+        // Rolled back: neither stored nor a reason to wake the dispatcher.
+        await using (var write = await db.BeginWriteAsync(CancellationToken.None))
+        {
+            await db.InsertEventsAsync([OutboxMessage.For(Change("a", 99), _host.Clock.GetUtcNow())], CancellationToken.None);
+        }
+
+        await _host.CommitEventAsync("a", 4);
+        while (await Dispatcher.DispatchBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal([1L, 2, 3, 4], _host.Deliveries.Deliveries.Where(d => d.Aggregate == "a").Select(d => d.Version));
+        var positions = await _host.InDatabase(db => db.Outbox.AsNoTracking().OrderBy(m => m.Position).Select(m => m.Position).ToListAsync());
+        Assert.Equal(4, positions.Count);
+        Assert.Equal(positions.Distinct().Order(), positions);
+    }
+
+    [Fact]
     public async Task Events_of_one_aggregate_leave_in_commit_order_even_when_they_share_an_instant()
     {
         // Every event gets the same instant, so their version 7 ids differ only in random bits; one save holds five.

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Secrets;
 
@@ -52,21 +53,20 @@ public static class AuditChain
     }
 
     // A service that does not keep the access log sends each record of personal data to the one that does, through the
-    // outbox in the same transaction: the record and its copy for the access log commit together or not at all.
+    // outbox in the same transaction: the record and its copy for the access log commit together or not at all. The rows
+    // are inserted like the records, without a second SaveChanges of the change under the file's write turn.
     private static async Task ForwardAsync(ServiceDbContext db, List<AuditRecord> records, CancellationToken cancellationToken)
     {
-        var personal = records.Where(r => r.ServiceUserId is not null).ToList();
-        if (db.AccessLogSource is not { } source || personal.Count == 0)
+        if (db.AccessLogSource is not { } source)
         {
             return;
         }
 
-        foreach (var record in personal)
+        var copies = records.Where(r => r.ServiceUserId is not null).Select(r => OutboxMessage.For(r.ToAccessEvent(source), r.OccurredAt)).ToList();
+        if (copies.Count > 0)
         {
-            db.AddEvent(record.ToAccessEvent(source), record.OccurredAt);
+            await db.InsertEventsAsync(copies, cancellationToken);
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Takes the database's exclusive lock on the chain head until the current transaction ends.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ReferralNet.Platform.Persistence;
 
 namespace ReferralNet.Platform.Messaging;
 
@@ -80,7 +81,12 @@ internal sealed class OutboxSignalInterceptor(OutboxSignals signals) : SaveChang
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (tracker.Entries<OutboxMessage>().Any(e => e.Entity.PublishedAt == null))
+            if (context is ServiceDbContext { OutboxRowsInserted: true } inserted)
+            {
+                inserted.OutboxRowsInserted = false;
+                signals.Notify(context.GetType());
+            }
+            else if (tracker.Entries<OutboxMessage>().Any(e => e.Entity.PublishedAt == null))
             {
                 signals.Notify(context.GetType());
             }

@@ -16,7 +16,10 @@ namespace ReferralNet.Platform.Persistence;
 /// tracker. For append-only tables written on every audited call, where SaveChanges' tracking, command batching and
 /// result propagation cost more than the insert itself.
 /// </summary>
-/// <typeparam name="T">An entity type mapped to one table, whose properties all map to columns and none is generated.</typeparam>
+/// <typeparam name="T">
+/// An entity type mapped to one table, whose properties all map to columns. A key the database generates (identity,
+/// autoincrement) is left to it and not read back: the inserted objects keep their default key.
+/// </typeparam>
 public static class RowInserter<T>
     where T : class
 {
@@ -93,10 +96,10 @@ public static class RowInserter<T>
         {
             var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            Columns = [.. entity.GetProperties().Select(p => new Column(p, p.GetGetter(), p.GetTableColumnMappings().Single().TypeMapping))];
+            Columns = [.. entity.GetProperties().Where(p => !IsDatabaseKey(p)).Select(p => new Column(p, p.GetGetter(), p.GetTableColumnMappings().Single().TypeMapping))];
             if (Columns.Any(c => c.Property.PropertyInfo is null || c.Property.ValueGenerated != ValueGenerated.Never))
             {
-                throw new InvalidOperationException($"{typeof(T).Name} has a shadow or generated property; insert it with SaveChanges.");
+                throw new InvalidOperationException($"{typeof(T).Name} has a shadow or generated property other than a database-generated key; insert it with SaveChanges.");
             }
 
             _prefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
@@ -106,6 +109,12 @@ public static class RowInserter<T>
         }
 
         public Column[] Columns { get; }
+
+        // Such as the outbox's position: an integer primary key of one column, numbered by the database as the row is
+        // inserted (a GUID key generated on add is EF's to generate, so it is no database key).
+        private static bool IsDatabaseKey(IProperty property) =>
+            property.ValueGenerated == ValueGenerated.OnAdd && property.FindContainingPrimaryKey() is { Properties.Count: 1 }
+            && (property.ClrType == typeof(long) || property.ClrType == typeof(int));
 
         public int RowsPerCommand { get; }
 

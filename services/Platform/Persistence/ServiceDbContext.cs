@@ -26,6 +26,12 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// </summary>
     protected internal virtual string? AccessLogSource => null;
 
+    /// <summary>
+    /// Set when outbox rows went in without the change tracker (<see cref="InsertEventsAsync"/>), so that the commit still
+    /// wakes the dispatcher; the commit's notification clears it.
+    /// </summary>
+    internal bool OutboxRowsInserted { get; set; }
+
     /// <summary>True while a write (<see cref="BeginWriteAsync"/>) is open on this context.</summary>
     internal bool InWrite => _write is not null;
 
@@ -47,6 +53,17 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>Adds an integration event to the outbox; it commits with the next SaveChanges.</summary>
     public void AddEvent(IMessage integrationEvent, DateTimeOffset occurredAt) =>
         Outbox.Add(OutboxMessage.For(integrationEvent, occurredAt));
+
+    /// <summary>
+    /// Inserts outbox rows in the current transaction without the change tracker, for rows nothing reads back in this
+    /// call (the access log's copies of audit records): they get their positions from the database, commit with the
+    /// transaction and wake the dispatcher when it commits.
+    /// </summary>
+    public async Task InsertEventsAsync(IReadOnlyList<OutboxMessage> rows, CancellationToken cancellationToken)
+    {
+        await RowInserter<OutboxMessage>.InsertAsync(this, rows, cancellationToken);
+        OutboxRowsInserted = true;
+    }
 
     /// <summary>
     /// Saves in a write. On SQLite every save that changes rows is one write of the file's group commit (or part of the
@@ -179,6 +196,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     {
         _write?.Abandon();
         _write = null;
+        OutboxRowsInserted = false;
     }
 
     /// <inheritdoc />
