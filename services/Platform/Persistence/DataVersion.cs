@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -41,34 +40,10 @@ public sealed class DataVersion
 
     // Every search and every network view reads the stamp before it answers from memory: on SQLite a statement kept
     // compiled on the connection reads it, without EF's query pipeline, which cost more than the read itself.
-    private static async Task<Guid> ReadOnSqliteAsync(ServiceDbContext db, CancellationToken cancellationToken)
-    {
-        var sql = SqliteRead.GetValue(db.Model, model => SqlOf(model, db.GetService<ISqlGenerationHelper>()));
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var command = SqliteStatementCache.Take((SqliteConnection)db.Database.GetDbConnection(), sql);
-            command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            command.Parameters.Clear();
-            object? stamp;
-            try
-            {
-                stamp = await command.ExecuteScalarAsync(cancellationToken);
-            }
-            catch
-            {
-                command.Dispose();
-                throw;
-            }
-
-            SqliteStatementCache.Return(command);
-            return stamp is string text ? Guid.Parse(text) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated.");
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private static Task<Guid> ReadOnSqliteAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
+        SqliteStatementCache.ReadAsync(db, SqliteRead.GetValue(db.Model, model => SqlOf(model, db.GetService<ISqlGenerationHelper>())), reader =>
+            reader.Read() ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."),
+            cancellationToken);
 
     private static string SqlOf(IModel model, ISqlGenerationHelper sql)
     {

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ReferralNet.Platform.Persistence;
 
@@ -126,6 +128,39 @@ public sealed class SqliteStatementCache : DbCommandInterceptor
     /// </summary>
     internal static SqliteCommand Take(SqliteConnection connection, string sql) =>
         Connections.GetValue(connection, static c => new KeptCommands(c)).Take(sql);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (no parameters) on the context's SQLite connection, in its transaction when it has one,
+    /// with the kept command, and reads the result with <paramref name="read"/>: for the small fixed reads that run on
+    /// every call (a stamp, the audit chain's head), where EF's query pipeline costs more than the read.
+    /// </summary>
+    internal static async Task<T> ReadAsync<T>(DbContext db, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var command = Take((SqliteConnection)db.Database.GetDbConnection(), sql);
+            command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            T result;
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                result = read(reader);
+            }
+            catch
+            {
+                command.Dispose();
+                throw;
+            }
+
+            Return(command);
+            return result;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>Gives a kept command back to its connection's cache, without the parameters and transaction of its last run.</summary>
     internal static void Return(SqliteCommand kept)
