@@ -107,6 +107,31 @@ public sealed class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_chain_head_is_read_in_the_writes_own_transaction_and_a_rolled_back_write_leaves_it_where_it_was()
+    {
+        await AppendAsync(2);
+        var keys = _host.App.Services.GetRequiredService<SecretKeys>().Ring(SecretKeys.AuditTrail);
+        await using var scope = _host.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var committed = await AuditChain.HeadAsync(db, CancellationToken.None);
+        Assert.Equal(2, committed.Sequence);
+
+        await using (var write = await db.BeginWriteAsync(CancellationToken.None))
+        {
+            await AuditChain.AppendAsync(db, [Entry("rolled-back-1"), Entry("rolled-back-2")], keys, CancellationToken.None);
+            var inWrite = await AuditChain.HeadAsync(db, CancellationToken.None);
+            Assert.Equal(4, inWrite.Sequence);
+            Assert.NotEqual(committed.Mac, inWrite.Mac);
+        }
+
+        Assert.Equal(committed, await AuditChain.HeadAsync(db, CancellationToken.None));
+        await AppendAsync(1);
+        var next = await _host.InDatabase(db => db.AuditTrail.AsNoTracking().SingleAsync(r => r.Sequence == 3));
+        Assert.Equal(committed.Mac, next.PreviousMac);
+        Assert.Null((await Verifier.VerifyAsync(null, CancellationToken.None)).Finding);
+    }
+
+    [Fact]
     public void Records_sealed_before_a_key_rotation_verify_with_the_retired_key()
     {
         var old = RandomNumberGenerator.GetBytes(32);
