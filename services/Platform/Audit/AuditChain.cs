@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using ReferralNet.Platform.Messaging;
 using ReferralNet.Platform.Persistence;
 using ReferralNet.Platform.Secrets;
@@ -30,7 +27,10 @@ public static class AuditChain
     // PostgreSQL advisory locks are keyed by a 64-bit number per database; this one is "RNAUDIT" in ASCII.
     private const long PostgresLockKey = 0x52_4E_41_55_44_49_54;
 
-    private static readonly ConditionalWeakTable<IModel, string> SqliteHead = new();
+    // Every audited change reads the head under the file's write turn.
+    private static readonly SqliteKeptRead<AuditRecord, ChainHead?> SqliteHead = new(
+        (table, column) => $"SELECT {column(nameof(AuditRecord.Sequence))}, {column(nameof(AuditRecord.Mac))} FROM {table} ORDER BY {column(nameof(AuditRecord.Sequence))} DESC LIMIT 1",
+        reader => reader.Read() ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null);
 
     private static readonly CompiledPerModel<Func<ServiceDbContext, CancellationToken, Task<ChainHead?>>> NewestRecord = new(() =>
         EF.CompileAsyncQuery((ServiceDbContext db, CancellationToken _) => db.AuditTrail.AsNoTracking()
@@ -93,21 +93,5 @@ public static class AuditChain
 
     /// <summary>The chain's newest record, as this transaction sees it.</summary>
     public static async Task<ChainHead> HeadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
-        (db.Database.IsSqlite()
-            ? await SqliteStatementCache.ReadAsync(db, SqliteHead.GetValue(db.Model, model => HeadSql(model, db.GetService<ISqlGenerationHelper>())),
-                reader => reader.Read() ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null, cancellationToken)
-            : await NewestRecord.For(db)(db, cancellationToken))
-        ?? ChainHead.Genesis;
-
-    // Every audited change reads the head under the file's write turn: on SQLite a statement kept on the connection,
-    // without EF's query pipeline.
-    private static string HeadSql(IModel model, ISqlGenerationHelper sql)
-    {
-        var entity = model.FindEntityType(typeof(AuditRecord))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        return $"SELECT {Column(nameof(AuditRecord.Sequence))}, {Column(nameof(AuditRecord.Mac))} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
-            $"ORDER BY {Column(nameof(AuditRecord.Sequence))} DESC LIMIT 1";
-    }
-
+        (db.Database.IsSqlite() ? await SqliteHead.RunAsync(db, cancellationToken) : await NewestRecord.For(db)(db, cancellationToken)) ?? ChainHead.Genesis;
 }

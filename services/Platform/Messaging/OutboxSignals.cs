@@ -76,17 +76,20 @@ internal sealed class OutboxSignalInterceptor(OutboxSignals signals) : SaveChang
             return;
         }
 
+        // Rows inserted without the tracker (ServiceDbContext.InsertEventsAsync) leave a mark instead.
+        if (context is ServiceDbContext { OutboxRowsInserted: true } inserted)
+        {
+            inserted.OutboxRowsInserted = false;
+            signals.Notify(context.GetType());
+            return;
+        }
+
         var tracker = context.ChangeTracker;
         var detect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (context is ServiceDbContext { OutboxRowsInserted: true } inserted)
-            {
-                inserted.OutboxRowsInserted = false;
-                signals.Notify(context.GetType());
-            }
-            else if (tracker.Entries<OutboxMessage>().Any(e => e.Entity.PublishedAt == null))
+            if (tracker.Entries<OutboxMessage>().Any(e => e.Entity.PublishedAt == null))
             {
                 signals.Notify(context.GetType());
             }

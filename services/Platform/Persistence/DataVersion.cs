@@ -1,10 +1,6 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ReferralNet.Platform.Persistence;
 
@@ -31,27 +27,14 @@ public sealed class DataVersion
     /// <summary>A new random value on every change; equal stamps mean equal data.</summary>
     public Guid Stamp { get; private set; }
 
-    // The SQLite statement of the stamp read, per model (table and column names as the model maps them).
-    private static readonly ConditionalWeakTable<IModel, string> SqliteRead = new();
+    // Every search and every network view reads the stamp before it answers from memory.
+    private static readonly SqliteKeptRead<DataVersion, Guid> SqliteStamp = new(
+        (table, column) => $"SELECT {column(nameof(Stamp))} FROM {table} WHERE {column(nameof(Id))} = {RowId}",
+        reader => reader.Read() ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."));
 
     /// <summary>The stamp as committed now (in the context's transaction when it has one).</summary>
     public static Task<Guid> ReadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
-        db.Database.IsSqlite() ? ReadOnSqliteAsync(db, cancellationToken) : StampOf.For(db)(db, RowId, cancellationToken);
-
-    // Every search and every network view reads the stamp before it answers from memory: on SQLite a statement kept
-    // compiled on the connection reads it, without EF's query pipeline, which cost more than the read itself.
-    private static Task<Guid> ReadOnSqliteAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
-        SqliteStatementCache.ReadAsync(db, SqliteRead.GetValue(db.Model, model => SqlOf(model, db.GetService<ISqlGenerationHelper>())), reader =>
-            reader.Read() ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."),
-            cancellationToken);
-
-    private static string SqlOf(IModel model, ISqlGenerationHelper sql)
-    {
-        var entity = model.FindEntityType(typeof(DataVersion))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        return $"SELECT {Column(nameof(Stamp))} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {Column(nameof(Id))} = {RowId}";
-    }
+        db.Database.IsSqlite() ? SqliteStamp.RunAsync(db, cancellationToken) : StampOf.For(db)(db, RowId, cancellationToken);
 
     /// <summary>Gives the row a new stamp in the next save of <paramref name="context"/>.</summary>
     internal static void Renew(DbContext context)
