@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -277,6 +278,44 @@ public abstract class IdentityTests(IdentityHosts hosts) : IDisposable
         await FailsWith(StatusCode.PermissionDenied, () => Directory.CheckMembershipAsync(request, memberNamingAWorkload).ResponseAsync);
         await FailsWith(StatusCode.PermissionDenied, () => Directory.CheckMembershipAsync(request, bothAudiences).ResponseAsync);
         await Refused(StatusCode.PermissionDenied, bothAudiences);
+    }
+
+    [SkippableFact]
+    public async Task A_token_accepted_once_is_remembered_while_its_lifetime_key_issuer_and_audience_are_checked_on_every_call()
+    {
+        Skip.If(hosts.SkipReason is not null, hosts.SkipReason);
+        var jwt = hosts.ProbeServices.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        var handler = Assert.Single(jwt.TokenHandlers);
+        var token = hosts.ProbeServices.GetRequiredService<DevTokenIssuer>().Issue(new Standing(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Role.Professional, true));
+
+        // As the bearer handler does on every call: a copy of the configured parameters.
+        TokenValidationParameters Parameters(Action<TokenValidationParameters>? change = null)
+        {
+            var parameters = jwt.TokenValidationParameters.Clone();
+            change?.Invoke(parameters);
+            return parameters;
+        }
+
+        var first = await handler.ValidateTokenAsync(token, Parameters());
+        var second = await handler.ValidateTokenAsync(token, Parameters());
+        Assert.True(first.IsValid && second.IsValid);
+        Assert.Same(first.SecurityToken, second.SecurityToken);
+
+        // Each call has its own claims: what one call's principal gains, the next does not see.
+        first.ClaimsIdentity.AddClaim(new System.Security.Claims.Claim(Caller.Claims.Role, "NetworkAdmin"));
+        Assert.DoesNotContain(second.ClaimsIdentity.Claims, claim => claim.Value == "NetworkAdmin");
+        Assert.DoesNotContain((await handler.ValidateTokenAsync(token, Parameters())).ClaimsIdentity.Claims, claim => claim.Value == "NetworkAdmin");
+
+        var otherKey = await handler.ValidateTokenAsync(token, Parameters(p => p.IssuerSigningKeys = [new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))]));
+        Assert.IsAssignableFrom<SecurityTokenInvalidSignatureException>(otherKey.Exception);
+        var otherIssuer = await handler.ValidateTokenAsync(token, Parameters(p => p.ValidIssuers = ["https://elsewhere.example"]));
+        Assert.IsType<SecurityTokenInvalidIssuerException>(otherIssuer.Exception);
+        var otherAudience = await handler.ValidateTokenAsync(token, Parameters(p => p.ValidAudiences = ["someone-else"]));
+        Assert.IsType<SecurityTokenInvalidAudienceException>(otherAudience.Exception);
+
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        hosts.Clock.Advance(hosts.ProbeServices.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokenLifetime + jwt.TokenValidationParameters.ClockSkew + TimeSpan.FromSeconds(1));
+        Assert.IsType<SecurityTokenExpiredException>((await handler.ValidateTokenAsync(token, Parameters())).Exception);
     }
 
     [SkippableFact]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ReferralNet.Platform.Hosting;
 
@@ -55,6 +56,11 @@ public static class IdentityExtensions
             .Configure<SigningKeyStore, TokenClock>((jwt, keys, clock) =>
             {
                 jwt.MapInboundClaims = false;
+
+                // Nothing reads the token back from the authentication properties; storing it cost every call a copy.
+                jwt.SaveToken = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new RememberedTokens(new JsonWebTokenHandler { MapInboundClaims = false }, clock));
                 jwt.Authority = auth.Authority;
                 jwt.RequireHttpsMetadata = auth.Authority is not null;
                 var issuers = new List<string>();
