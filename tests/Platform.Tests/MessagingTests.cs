@@ -254,6 +254,29 @@ public sealed class MessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_round_that_finds_nothing_due_writes_nothing()
+    {
+        await using var other = new PlatformHost(connectionString: _host.SqliteConnectionString, deliveries: _host.Deliveries, name: "other");
+        Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, _host.Updates.Updates);
+
+        // A row another dispatcher holds is not due either: the losing replica's round takes no write.
+        await _host.CommitEventAsync("o-1", 1);
+        _host.Subscriber.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Dispatcher.DispatchBatchAsync(CancellationToken.None);
+        await _host.Subscriber.Holding.Task.WaitAsync(Hang);
+        Assert.Equal(0, await other.Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, other.Updates.Updates);
+
+        _host.Subscriber.Hold.SetResult();
+        Assert.Equal(1, await held.WaitAsync(Hang));
+        var afterDrain = _host.Updates.Updates;
+        Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(afterDrain, _host.Updates.Updates);
+        Assert.Single(_host.Deliveries.Deliveries);
+    }
+
+    [Fact]
     public async Task A_dispatcher_publishes_the_heads_of_a_claim_side_by_side()
     {
         // A claim holds one row per aggregate, so its rows do not wait for each other (sequentially, the second delivery

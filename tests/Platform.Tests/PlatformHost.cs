@@ -115,6 +115,28 @@ public sealed class SaveCounter : Microsoft.EntityFrameworkCore.Diagnostics.Save
     }
 }
 
+/// <summary>Counts the UPDATE statements run on a host's service database (ExecuteUpdate and saved changes alike).</summary>
+public sealed class UpdateCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    private int _updates;
+
+    public int Updates => Volatile.Read(ref _updates);
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+        System.Data.Common.DbCommand command,
+        Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("UPDATE ", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Increment(ref _updates);
+        }
+
+        return ValueTask.FromResult(result);
+    }
+}
+
 /// <summary>One event as the bus took it: which host published it, and the organization and version it carried.</summary>
 public sealed record Delivery(string Host, Guid EventId, string Aggregate, long Version);
 
@@ -206,7 +228,7 @@ public sealed class PlatformHost : IAsyncDisposable
             builder.Services.AddTransient<LatestVersionHandler>();
         }
 
-        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)), Saves);
+        builder.Services.AddServiceDatabase<TestDbContext, TestDbContext, TestDbContext, TestDbContext>(builder.Configuration, "platform-test", new DataVersionStamp(typeof(Counter)), Saves, Updates);
         if (builder is WebApplicationBuilder webBuilder)
         {
             webBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
@@ -233,6 +255,9 @@ public sealed class PlatformHost : IAsyncDisposable
 
     /// <summary>The transactions SaveChanges committed on this host's database.</summary>
     public SaveCounter Saves { get; } = new();
+
+    /// <summary>The UPDATE statements run on this host's database.</summary>
+    public UpdateCounter Updates { get; } = new();
 
     /// <summary>Every event this host's bus took (shared with other hosts when they were given the same log).</summary>
     public DeliveryLog Deliveries { get; }

@@ -9,9 +9,9 @@ namespace ReferralNet.Platform.Messaging;
 /// <summary>
 /// Publishes a service's committed outbox rows; any number of replicas may run it against one database.
 /// <para>
-/// <b>Claims are leases.</b> A round claims rows with one UPDATE (EF Core's ExecuteUpdate, the same on SQLite, SQL Server
-/// and PostgreSQL) that sets its owner and lease expiry on due rows that nobody holds or whose lease ran out, then reads
-/// back the rows it owns. The UPDATE repeats the "due and free" condition on the rows it changes, so when two dispatchers
+/// <b>Claims are leases.</b> A round reads the due rows that nobody holds (or whose lease ran out), claims them with one
+/// UPDATE (EF Core's ExecuteUpdate, the same on SQLite, SQL Server and PostgreSQL) that sets its owner and lease expiry,
+/// then reads back the rows it owns. The UPDATE repeats the "due and free" condition on the rows it changes, so when two dispatchers
 /// pick the same candidates the database's row locks let one take each row: the other re-reads it after the winner's
 /// commit (PostgreSQL re-checks the condition on the new row version, SQL Server holds update locks while it reads,
 /// SQLite has one writer) and passes it by. Holding rows by lease rather than by an open transaction with
@@ -115,16 +115,27 @@ public sealed class OutboxDispatcher<TContext>(
         return claimed.Count;
     }
 
+    // The heads are found by a read, outside the write: a round that finds nothing due (the last of every drain, and every
+    // round of a replica that lost the race) writes nothing, and a claim holds the write only for an UPDATE by position.
+    // A row found as a head stays one until it is finished (an earlier row of its aggregate cannot commit after it), and
+    // the UPDATE repeats the "due and free" condition, so rows another dispatcher took meanwhile are passed by. A row
+    // committed after the read has woken this dispatcher again (the wake-up follows the commit) and is found next round.
     private async Task<List<OutboxMessage>> ClaimAsync(TContext db, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var leaseEnd = now + _options.LeaseDuration;
-        var heads = Due(db, now)
+        var heads = await Due(db, now)
             .Where(m => !db.Outbox.Any(earlier => earlier.Aggregate == m.Aggregate && earlier.Position < m.Position
                 && earlier.PublishedAt == null && earlier.DeadLetteredAt == null))
             .OrderBy(m => m.Position)
             .Take(_options.BatchSize)
-            .Select(m => m.Position);
+            .Select(m => m.Position)
+            .ToListAsync(cancellationToken);
+        if (heads.Count == 0)
+        {
+            return [];
+        }
+
+        var leaseEnd = now + _options.LeaseDuration;
         var claimed = await db.ExecuteWriteAsync(token => Due(db, now).Where(m => heads.Contains(m.Position)).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.LeaseOwner, Owner)
                 .SetProperty(m => m.LeaseExpiresAt, leaseEnd)
