@@ -25,6 +25,24 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    [Theory]
+    [InlineData("normal")]
+    [InlineData("FULL")]
+    public async Task A_known_sync_level_is_taken_in_any_case(string level)
+    {
+        await using var host = new PlatformHost(settings: new Dictionary<string, string?> { ["ReferralNet:Database:SqliteSynchronous"] = level });
+        Assert.Equal(0, await host.InDatabase(db => db.Counters.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData("SOMETIMES")]
+    [InlineData("NORMAL; PRAGMA journal_mode=DELETE")]
+    public void A_sync_level_SQLite_does_not_know_stops_the_host_before_it_opens_a_file(string level)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new PlatformHost(settings: new Dictionary<string, string?> { ["ReferralNet:Database:SqliteSynchronous"] = level }));
+        Assert.Contains("SqliteSynchronous", error.Message);
+    }
+
     [Fact]
     public async Task A_save_that_breaks_the_primary_key_gives_the_turn_back()
     {

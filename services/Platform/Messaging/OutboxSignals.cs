@@ -67,7 +67,7 @@ internal sealed class OutboxSignalInterceptor(OutboxSignals signals) : SaveChang
         }
     }
 
-    // Rows just saved are tracked unpublished (a spurious wake-up costs one empty claim). Tracked rows are found without
+    // Rows just saved are tracked unpublished (a spurious wake-up costs the dispatcher one read). Tracked rows are found without
     // detecting changes: this runs after every save and every commit, and an added row is tracked without detection.
     private void NotifyIfOutboxRows(DbContext? context)
     {

@@ -27,6 +27,12 @@ public static class DatabaseExtensions
         where TPostgres : TContext
     {
         var options = configuration.GetSection(PersistenceOptions.Section).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        if (!SqlitePragmas.SyncLevels.Contains(options.SqliteSynchronous))
+        {
+            throw new InvalidOperationException(
+                $"{PersistenceOptions.Section}:SqliteSynchronous must be one of {string.Join(", ", SqlitePragmas.SyncLevels)}; it is '{options.SqliteSynchronous}'.");
+        }
+
         var connectionString = configuration.GetConnectionString(service);
 
         var sqliteConnection = connectionString ?? $"Data Source={Path.Combine(options.DataDirectory, service + ".db")}";

@@ -16,6 +16,9 @@ namespace ReferralNet.Platform.Persistence;
 /// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
+    /// <summary>The sync levels SQLite knows; the setting goes into a pragma, so nothing else is let through.</summary>
+    public static readonly IReadOnlySet<string> SyncLevels = new HashSet<string>(["OFF", "NORMAL", "FULL", "EXTRA"], StringComparer.OrdinalIgnoreCase);
+
     private const int ReadOnly = 8;
     private static readonly ConcurrentDictionary<string, bool> WalFiles = new();
 
