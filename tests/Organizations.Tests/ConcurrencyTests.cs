@@ -66,6 +66,23 @@ public abstract class ConcurrencyTests(ReferralNetFixture fixture) : DirectoryTe
     }
 
     [SkippableFact]
+    public async Task Concurrent_retries_of_a_create_under_the_organization_lock_create_one_service_with_one_event()
+    {
+        // Each retry runs inside the organization's write: the one that loses the race on the request id must leave
+        // nothing of its create (service, event) in that write, which still commits its audit record.
+        var organization = await NewOrganizationAsync();
+        var request = new CreateServiceRequest { Service = ServiceSpec(organization.Organization.Id), RequestId = Guid.NewGuid().ToString() };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Directory.CreateServiceAsync(request, Deadline(organization.Admin)).ResponseAsync));
+
+        var id = Assert.Single(answers.Select(a => a.Service).Distinct()).Id;
+        Assert.Equal(1, await InDatabase(db => db.Services.CountAsync(s => s.OrganizationId == organization.Organization.Id)));
+        Assert.Equal(1, await InDatabase(db => db.Outbox.CountAsync(m => m.Aggregate == id)));
+        Assert.Equal(Racers, (await AuditOf(id)).Count(r => r.Action.EndsWith("/CreateService", StringComparison.Ordinal) && r.Outcome == "OK"));
+        await StillAnswersAsync(organization);
+    }
+
+    [SkippableFact]
     public async Task A_save_that_breaks_a_unique_key_leaves_the_process_answering()
     {
         var organization = await NewOrganizationAsync();

@@ -284,9 +284,9 @@ public sealed class PlatformHost : IAsyncDisposable
     /// <summary>Commits one OrganizationChanged event of <paramref name="organization"/> in its own transaction.</summary>
     public Task<Guid> CommitEventAsync(string organization, long version, string name = "") => InDatabase(async db =>
     {
-        db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = organization, Name = name }, Version = version }, Clock.GetUtcNow());
+        var added = db.AddEvent(new OrganizationChanged { Organization = new Organization { Id = organization, Name = name }, Version = version }, Clock.GetUtcNow());
         await db.SaveChangesAsync();
-        return db.ChangeTracker.Entries<OutboxMessage>().Single().Entity.Id;
+        return added.Id;
     });
 
     public async ValueTask DisposeAsync()

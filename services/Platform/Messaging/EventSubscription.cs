@@ -146,13 +146,13 @@ public sealed class EventSubscription
             {
                 // Another writer changed a row a handler read (events of other aggregates are handled side by side): the
                 // handlers run again on the rows as they are now, as a later delivery would.
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
             }
             catch (DbUpdateException)
             {
                 // A concurrent delivery of the same event won an inbox key: its effect stands, ours must not; the handlers
                 // it did not cover run again.
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
                 var nowHandled = await HandledAsync(db, integrationEvent.Id, cancellationToken);
                 if (pending.All(s => nowHandled.Contains(s.Handler)))
                 {

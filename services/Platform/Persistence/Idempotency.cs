@@ -46,7 +46,7 @@ public static class Idempotency
         {
             var created = await create();
             AuditCall.Current?.Scope.Subject(subjectOf(created), serviceUserOf?.Invoke(created));
-            db.ProcessedRequests.Add(new ProcessedRequest
+            var processed = new ProcessedRequest
             {
                 Method = key.Method,
                 OrganizationId = key.OrganizationId,
@@ -54,13 +54,20 @@ public static class Idempotency
                 Fingerprint = key.Fingerprint,
                 Response = created.ToByteArray(),
                 CreatedAt = now,
-            });
-            await db.SaveChangesAsync(cancellationToken);
+            };
+
+            // The key first: a replay that lost the race on it fails before the change is saved. Either failing leaves
+            // nothing of this create in the write.
+            await db.SaveAsUnitAsync(async () =>
+            {
+                await db.InsertProcessedRequestAsync(processed, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }, cancellationToken);
             return created;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             if (await EarlierAnswerDurablyAsync<TResponse>(db, key, cancellationToken) is { } earlier)
             {
                 AuditCall.Current?.Scope.Subject(subjectOf(earlier), serviceUserOf?.Invoke(earlier));

@@ -19,6 +19,9 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     // Set when a save inside the open write wrote rows: its commit carries the audit record of the call.
     private bool _savedInWrite;
 
+    // Events added since the last commit: they are inserted when the write that holds the change commits.
+    private readonly List<OutboxMessage> _newEvents = [];
+
     /// <summary>
     /// The service name a service that does not keep the access log itself sends its records of personal data under
     /// (<see cref="Audit.AuditChain"/> publishes each as PersonalDataAccessed to the cases service); null for the
@@ -50,9 +53,28 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>Responses of client-retryable writes, keyed by the client's request id.</summary>
     public DbSet<ProcessedRequest> ProcessedRequests => Set<ProcessedRequest>();
 
-    /// <summary>Adds an integration event to the outbox; it commits with the next SaveChanges.</summary>
-    public void AddEvent(IMessage integrationEvent, DateTimeOffset occurredAt) =>
-        Outbox.Add(OutboxMessage.For(integrationEvent, occurredAt));
+    /// <summary>
+    /// Adds an integration event to the outbox. It commits with the change: inside a write when the write commits, else
+    /// with the next SaveChanges (which then runs as a write). Its row goes in without the change tracker, after the
+    /// change's rows (SaveChanges' tracking and result propagation cost more than the insert itself, in every change).
+    /// Returns the event's outbox row, whose id is the event's id.
+    /// </summary>
+    public OutboxMessage AddEvent(IMessage integrationEvent, DateTimeOffset occurredAt)
+    {
+        var row = OutboxMessage.For(integrationEvent, occurredAt);
+        _newEvents.Add(row);
+        return row;
+    }
+
+    /// <summary>
+    /// Forgets every change not yet saved: the tracked entities and the events added since the last commit. For a caller
+    /// that handles a failed save and goes on with this context.
+    /// </summary>
+    public void DiscardChanges()
+    {
+        ChangeTracker.Clear();
+        _newEvents.Clear();
+    }
 
     /// <summary>
     /// Inserts outbox rows in the current transaction without the change tracker, for rows nothing reads back in this
@@ -80,14 +102,16 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             return saved;
         }
 
-        var audited = AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges();
+        var changes = _newEvents.Count > 0 || ChangeTracker.HasChanges();
+        var audited = AuditCall.Current?.RecordsChangeIn(this) == true && changes;
         if (audited && Database.CurrentTransaction is not null)
         {
             throw new InvalidOperationException("An audited change must run in BeginWriteAsync's transaction, whose commit carries its audit record.");
         }
 
-        // A transaction begun on the context's own connection (not a write) keeps its save; SQLite's lock orders it.
-        if (audited || (Database.CurrentTransaction is null && ChangeTracker.HasChanges() && SqliteGroupCommit.For(this) is not null))
+        // A transaction begun on the context's own connection (not a write) keeps its save; SQLite's lock orders it. Events
+        // make a save a write on every database: they go in with its commit.
+        if (audited || (Database.CurrentTransaction is null && (_newEvents.Count > 0 || (changes && SqliteGroupCommit.For(this) is not null))))
         {
             await using var write = await BeginWriteAsync(cancellationToken);
             var saved = await SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -95,18 +119,30 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
             return saved;
         }
 
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (_newEvents.Count > 0)
+        {
+            await InsertNewEventsAsync(cancellationToken);
+        }
+
+        return written;
     }
 
     /// <summary>Saves like <see cref="SaveChangesAsync(bool, CancellationToken)"/>; audited calls save asynchronously, and a synchronous save inside one is refused.</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (AuditCall.Current?.RecordsChangeIn(this) == true && ChangeTracker.HasChanges())
+        var changes = _newEvents.Count > 0 || ChangeTracker.HasChanges();
+        if (AuditCall.Current?.RecordsChangeIn(this) == true && changes)
         {
             throw new InvalidOperationException("An audited change must be saved with SaveChangesAsync, which commits its audit record with it.");
         }
 
-        return _write is null && Database.CurrentTransaction is null && ChangeTracker.HasChanges() && SqliteGroupCommit.For(this) is not null
+        if (_newEvents.Count > 0 && (_write is not null || Database.CurrentTransaction is not null))
+        {
+            throw new InvalidOperationException("Events of a change in a transaction are saved with SaveChangesAsync.");
+        }
+
+        return _write is null && Database.CurrentTransaction is null && (_newEvents.Count > 0 || (changes && SqliteGroupCommit.For(this) is not null))
             ? SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult()
             : base.SaveChanges(acceptAllChangesOnSuccess);
     }
@@ -149,6 +185,12 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// </summary>
     internal async Task CommitWriteAsync(WriteTransaction write, CancellationToken cancellationToken)
     {
+        if (_newEvents.Count > 0)
+        {
+            await InsertNewEventsAsync(cancellationToken);
+            _savedInWrite = true;
+        }
+
         var call = _savedInWrite && AuditCall.Current is { } current && current.RecordsChangeIn(this) ? current : null;
         if (call is not null)
         {
@@ -165,6 +207,72 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
         await write.CommitTransactionAsync(cancellationToken);
         call?.ChangeCommitted();
+    }
+
+    /// <summary>
+    /// Records a client-retryable create's answer (<see cref="Idempotency"/>) in the open write, without the change tracker.
+    /// </summary>
+    internal async Task InsertProcessedRequestAsync(ProcessedRequest request, CancellationToken cancellationToken)
+    {
+        await RowInserter<ProcessedRequest>.InsertAsync(this, [request], cancellationToken);
+        _savedInWrite = true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="save"/> as one unit of the open write, or as a write of its own when none is open: when it
+    /// fails, nothing it wrote stays behind (the open write rolls back to a savepoint taken before it, and EF's own
+    /// savepoint per SaveChanges is left out inside it, its work being done by this one).
+    /// </summary>
+    internal async Task SaveAsUnitAsync(Func<Task> save, CancellationToken cancellationToken)
+    {
+        var autoSavepoints = Database.AutoSavepointsEnabled;
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            if (_write is null)
+            {
+                // A failure rolls the whole write back.
+                await using var write = await BeginWriteAsync(cancellationToken);
+                await save();
+                await write.CommitAsync(cancellationToken);
+                return;
+            }
+
+            const string Unit = "unit";
+            var transaction = Database.CurrentTransaction ?? throw new InvalidOperationException("A write has a transaction.");
+            var savedBefore = _savedInWrite;
+            await transaction.CreateSavepointAsync(Unit, cancellationToken);
+            try
+            {
+                await save();
+                await transaction.ReleaseSavepointAsync(Unit, cancellationToken);
+            }
+            catch
+            {
+                try
+                {
+                    await transaction.RollbackToSavepointAsync(Unit, CancellationToken.None);
+                    await transaction.ReleaseSavepointAsync(Unit, CancellationToken.None);
+                }
+                catch (System.Data.Common.DbException)
+                {
+                    // The database ended the transaction itself (an I/O error, a doomed transaction): the write fails with it.
+                }
+
+                _savedInWrite = savedBefore;
+                throw;
+            }
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = autoSavepoints;
+        }
+    }
+
+    private async Task InsertNewEventsAsync(CancellationToken cancellationToken)
+    {
+        await InsertEventsAsync(_newEvents, cancellationToken);
+        _newEvents.Clear();
     }
 
     internal void WriteEnded(WriteTransaction write)
@@ -197,6 +305,7 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         _write?.Abandon();
         _write = null;
         OutboxRowsInserted = false;
+        _newEvents.Clear();
     }
 
     /// <inheritdoc />
