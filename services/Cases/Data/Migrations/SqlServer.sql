@@ -816,3 +816,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204133149_AuditTrailOneIndex'
+)
+BEGIN
+    DROP INDEX [IX_audit_trail_SubjectType_SubjectId] ON [audit_trail];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204133149_AuditTrailOneIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204133149_AuditTrailOneIndex', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -922,8 +922,6 @@ namespace ReferralNet.Cases.Data.Migrations.Postgres
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

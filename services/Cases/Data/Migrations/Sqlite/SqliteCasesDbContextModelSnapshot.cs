@@ -917,8 +917,6 @@ namespace ReferralNet.Cases.Data.Migrations.Sqlite
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

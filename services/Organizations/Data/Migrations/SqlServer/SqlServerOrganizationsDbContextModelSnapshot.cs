@@ -322,8 +322,6 @@ namespace ReferralNet.Organizations.Data.Migrations.SqlServer
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

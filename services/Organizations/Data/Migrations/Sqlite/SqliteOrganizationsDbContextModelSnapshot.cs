@@ -317,8 +317,6 @@ namespace ReferralNet.Organizations.Data.Migrations.Sqlite
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

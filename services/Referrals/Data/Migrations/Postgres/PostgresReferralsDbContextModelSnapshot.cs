@@ -133,8 +133,6 @@ namespace ReferralNet.Referrals.Data.Migrations.Postgres
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

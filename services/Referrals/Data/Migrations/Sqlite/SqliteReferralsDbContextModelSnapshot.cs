@@ -128,8 +128,6 @@ namespace ReferralNet.Referrals.Data.Migrations.Sqlite
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

@@ -132,8 +132,6 @@ namespace ReferralNet.Spanners.Data.Migrations.SqlServer
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 

@@ -127,8 +127,6 @@ namespace ReferralNet.Spanners.Data.Migrations.Sqlite
 
                     b.HasIndex("ServiceUserId", "OccurredAt");
 
-                    b.HasIndex("SubjectType", "SubjectId");
-
                     b.ToTable("audit_trail", (string)null);
                 });
 
