@@ -168,6 +168,8 @@ public abstract class ServiceUserTests(CasesFixture fixture) : CasesTest(fixture
         // The GP's old id answers as the merged record, which its consent now covers; no duplicate is left.
         var throughOldId = await ServiceUsers.GetServiceUserAsync(new GetServiceUserRequest { Id = second.ServiceUser.Id }, gp.Call);
         Assert.Equal(first.ServiceUser.Id, throughOldId.ServiceUser.Id);
+        var viewThroughOldId = (await new NetworkViewService.NetworkViewServiceClient(Channel).GetNetworkViewAsync(new GetNetworkViewRequest { ServiceUserId = second.ServiceUser.Id }, gp.Call)).View;
+        Assert.Equal(first.ServiceUser.Id, viewThroughOldId.ServiceUser.Id);
         Assert.Equal(first.ServiceUser.Id, (await ServiceUsers.FindServiceUserByBsnAsync(new FindServiceUserByBsnRequest { Bsn = bsn }, gp.Call)).ServiceUser.Id);
         Assert.Empty((await ServiceUsers.ListPossibleDuplicatesAsync(new ListPossibleDuplicatesRequest { ServiceUserId = first.ServiceUser.Id }, team.Call)).PossibleDuplicates);
         var gpConsent = (await Consents.GetConsentAsync(new GetConsentRequest { Id = second.Consent.Id }, gp.Call)).Consent;

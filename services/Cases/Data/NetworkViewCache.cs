@@ -39,9 +39,9 @@ public sealed record NetworkSources(
 /// <summary>
 /// Keeps the <see cref="NetworkSources"/> of recently viewed service users in memory, each with the stamps it was read
 /// at: the service user's <see cref="NetworkViewStamp"/> and the database's <see cref="DataVersion"/> (organization and
-/// member names). A view reads both stamps first (two reads by key) and uses the kept sources only when both are
-/// unchanged, so a change committed by any process is in the next view; the stamps are read before the sources, so
-/// sources kept under a stamp are never older than it. Objects in the cache are shared between calls and never changed.
+/// member names). A view reads both stamps first (with the live id, in one statement on SQLite) and uses the kept
+/// sources only when both are unchanged, so a change committed by any process is in the next view; the stamps are read
+/// before the sources, so sources kept under a stamp are never older than it. Objects in the cache are shared between calls and never changed.
 /// </summary>
 public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposable
 {
@@ -53,20 +53,46 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
             .Where(s => s.Id == id)
             .Select(s => new SubjectStamp(
                 s.MergedIntoId ?? s.Id,
-                db.Set<NetworkViewStamp>().Where(v => v.ServiceUserId == (s.MergedIntoId ?? s.Id)).Select(v => (Guid?)v.Stamp).FirstOrDefault()))
+                db.Set<NetworkViewStamp>().Where(v => v.ServiceUserId == (s.MergedIntoId ?? s.Id)).Select(v => (Guid?)v.Stamp).FirstOrDefault(),
+                Guid.Empty))
             .FirstOrDefault()));
+
+    // Every view asks it first; on SQLite one kept statement reads the live id and both stamps in one read transaction.
+    private static readonly SqliteKeptRead<SubjectStamp?> SqliteSubjectOf = new(
+        names =>
+        {
+            string User(string property) => "s." + names.Column<ServiceUser>(property);
+            var liveId = $"COALESCE({User(nameof(ServiceUser.MergedIntoId))}, {User(nameof(ServiceUser.Id))})";
+            var stamp = $"(SELECT {names.Column<NetworkViewStamp>(nameof(NetworkViewStamp.Stamp))} FROM {names.Table<NetworkViewStamp>()} " +
+                $"WHERE {names.Column<NetworkViewStamp>(nameof(NetworkViewStamp.ServiceUserId))} = {liveId})";
+            return $"SELECT {liveId}, {stamp}, {DataVersion.StampSql(names)} FROM {names.Table<ServiceUser>()} AS s WHERE {User(nameof(ServiceUser.Id))} = {SqlNames.Argument}";
+        },
+        reader => reader.Read()
+            ? new SubjectStamp(reader.GetString(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)))
+            : null);
 
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.NetworkViewCacheSize) });
 
-    /// <summary>The live id of <paramref name="serviceUserId"/> (a merged record resolves to the one it went into) and its view's stamp; null when unknown.</summary>
-    public static Task<SubjectStamp?> SubjectAsync(CasesDbContext db, string serviceUserId, CancellationToken cancellationToken) =>
-        SubjectOf.For(db)(db, serviceUserId, cancellationToken);
+    /// <summary>
+    /// The live id of <paramref name="serviceUserId"/> (a merged record resolves to the one it went into), its view's stamp
+    /// and the database's <see cref="DataVersion"/>, read before any source; null when unknown.
+    /// </summary>
+    public static async Task<SubjectStamp?> SubjectAsync(CasesDbContext db, string serviceUserId, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            return await SqliteSubjectOf.RunAsync(db, serviceUserId, cancellationToken);
+        }
 
-    /// <summary>The sources of <paramref name="subject"/>'s view as committed now: kept ones when their stamps still hold.</summary>
+        return await SubjectOf.For(db)(db, serviceUserId, cancellationToken) is { } subject
+            ? subject with { Directory = await DataVersion.ReadAsync(db, cancellationToken) }
+            : null;
+    }
+
+    /// <summary>The sources of <paramref name="subject"/>'s view as committed now: kept ones when its stamps still hold.</summary>
     public async Task<NetworkSources> SourcesAsync(CasesDbContext db, SubjectStamp subject, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var directory = await DataVersion.ReadAsync(db, cancellationToken);
-        if (subject.Stamp is { } stamp && _kept.TryGetValue(subject.LiveId, out Kept? kept) && kept!.Stamp == stamp && kept.Directory == directory && kept.Sources.ReadAt <= now)
+        if (subject.Stamp is { } stamp && _kept.TryGetValue(subject.LiveId, out Kept? kept) && kept!.Stamp == stamp && kept.Directory == subject.Directory && kept.Sources.ReadAt <= now)
         {
             return kept.Sources;
         }
@@ -74,7 +100,7 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
         var sources = await ReadAsync(db, subject.LiveId, now, cancellationToken);
         if (subject.Stamp is { } readAt)
         {
-            _kept.Set(subject.LiveId, new Kept(readAt, directory, sources), new MemoryCacheEntryOptions { Size = 1 });
+            _kept.Set(subject.LiveId, new Kept(readAt, subject.Directory, sources), new MemoryCacheEntryOptions { Size = 1 });
         }
 
         return sources;
@@ -105,7 +131,8 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
     private sealed record Kept(Guid Stamp, Guid Directory, NetworkSources Sources);
 }
 
-/// <summary>A service user's live id and the stamp of its view (null for a record from before stamps, never kept).</summary>
+/// <summary>A service user's live id and the stamps its view was asked at.</summary>
 /// <param name="LiveId">The live record's id.</param>
-/// <param name="Stamp">Its <see cref="NetworkViewStamp"/>.</param>
-public sealed record SubjectStamp(string LiveId, Guid? Stamp);
+/// <param name="Stamp">Its <see cref="NetworkViewStamp"/> (null for a record from before stamps, never kept).</param>
+/// <param name="Directory">The database's <see cref="DataVersion"/> (organization and member names).</param>
+public sealed record SubjectStamp(string LiveId, Guid? Stamp, Guid Directory);

@@ -28,8 +28,8 @@ public static class AuditChain
     private const long PostgresLockKey = 0x52_4E_41_55_44_49_54;
 
     // Every audited change reads the head under the file's write turn.
-    private static readonly SqliteKeptRead<AuditRecord, ChainHead?> SqliteHead = new(
-        (table, column) => $"SELECT {column(nameof(AuditRecord.Sequence))}, {column(nameof(AuditRecord.Mac))} FROM {table} ORDER BY {column(nameof(AuditRecord.Sequence))} DESC LIMIT 1",
+    private static readonly SqliteKeptRead<ChainHead?> SqliteHead = new(
+        names => $"SELECT {names.Column<AuditRecord>(nameof(AuditRecord.Sequence))}, {names.Column<AuditRecord>(nameof(AuditRecord.Mac))} FROM {names.Table<AuditRecord>()} ORDER BY {names.Column<AuditRecord>(nameof(AuditRecord.Sequence))} DESC LIMIT 1",
         reader => reader.Read() ? new ChainHead(reader.GetInt64(0), reader.GetString(1)) : null);
 
     private static readonly CompiledPerModel<Func<ServiceDbContext, CancellationToken, Task<ChainHead?>>> NewestRecord = new(() =>

@@ -28,13 +28,17 @@ public sealed class DataVersion
     public Guid Stamp { get; private set; }
 
     // Every search and every network view reads the stamp before it answers from memory.
-    private static readonly SqliteKeptRead<DataVersion, Guid> SqliteStamp = new(
-        (table, column) => $"SELECT {column(nameof(Stamp))} FROM {table} WHERE {column(nameof(Id))} = {RowId}",
-        reader => reader.Read() ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."));
+    private static readonly SqliteKeptRead<Guid> SqliteStamp = new(
+        names => $"SELECT {StampSql(names)}",
+        reader => reader.Read() && !reader.IsDBNull(0) ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."));
 
     /// <summary>The stamp as committed now (in the context's transaction when it has one).</summary>
     public static Task<Guid> ReadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
         db.Database.IsSqlite() ? SqliteStamp.RunAsync(db, cancellationToken) : StampOf.For(db)(db, RowId, cancellationToken);
+
+    /// <summary>A scalar subquery for the stamp, for a kept read that asks it with others in one statement.</summary>
+    public static string StampSql(SqlNames names) =>
+        $"(SELECT {names.Column<DataVersion>(nameof(Stamp))} FROM {names.Table<DataVersion>()} WHERE {names.Column<DataVersion>(nameof(Id))} = {RowId})";
 
     /// <summary>Gives the row a new stamp in the next save of <paramref name="context"/>.</summary>
     internal static void Renew(DbContext context)

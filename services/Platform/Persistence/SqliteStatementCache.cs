@@ -130,17 +130,23 @@ public sealed class SqliteStatementCache : DbCommandInterceptor
         Connections.GetValue(connection, static c => new KeptCommands(c)).Take(sql);
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (no parameters) on the context's SQLite connection, in its transaction when it has one,
-    /// with the kept command, and reads the result with <paramref name="read"/>: for the small fixed reads that run on
-    /// every call (a stamp, the audit chain's head), where EF's query pipeline costs more than the read.
+    /// Runs <paramref name="sql"/> on the context's SQLite connection, in its transaction when it has one, with the kept
+    /// command and <paramref name="argument"/> (when not null) bound to <see cref="SqlNames.Argument"/>, and reads the
+    /// result with <paramref name="read"/>: for the small fixed reads that run on every call (a stamp, the audit chain's
+    /// head), where EF's query pipeline costs more than the read.
     /// </summary>
-    internal static async Task<T> ReadAsync<T>(DbContext db, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    internal static async Task<T> ReadAsync<T>(DbContext db, string sql, object? argument, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             var command = Take((SqliteConnection)db.Database.GetDbConnection(), sql);
             command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            if (argument is not null)
+            {
+                command.Parameters.AddWithValue(SqlNames.Argument, argument);
+            }
+
             T result;
             try
             {
