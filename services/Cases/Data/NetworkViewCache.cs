@@ -41,20 +41,20 @@ public sealed record NetworkSources(
 /// at: the service user's <see cref="NetworkViewStamp"/> and the database's <see cref="DataVersion"/> (organization and
 /// member names). A view reads both stamps first (with the live id, in one statement on SQLite) and uses the kept
 /// sources only when both are unchanged, so a change committed by any process is in the next view; the stamps are read
-/// before the sources, so sources kept under a stamp are never older than it. Objects in the cache are shared between calls and never changed.
+/// before the sources, so sources kept under a stamp are never older than it. Objects in the cache are shared between
+/// calls and never changed.
 /// </summary>
 public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposable
 {
     /// <summary>How many timeline entries are kept: the most a view asks for (100 events) with room for those it withholds.</summary>
     public const int TimelineDepth = 400;
 
-    private static readonly CompiledPerModel<Func<CasesDbContext, string, CancellationToken, Task<SubjectStamp?>>> SubjectOf = new(() =>
+    private static readonly CompiledPerModel<Func<CasesDbContext, string, CancellationToken, Task<LiveRecord?>>> LiveRecordOf = new(() =>
         EF.CompileAsyncQuery((CasesDbContext db, string id, CancellationToken _) => db.ServiceUsers
             .Where(s => s.Id == id)
-            .Select(s => new SubjectStamp(
+            .Select(s => new LiveRecord(
                 s.MergedIntoId ?? s.Id,
-                db.Set<NetworkViewStamp>().Where(v => v.ServiceUserId == (s.MergedIntoId ?? s.Id)).Select(v => (Guid?)v.Stamp).FirstOrDefault(),
-                Guid.Empty))
+                db.Set<NetworkViewStamp>().Where(v => v.ServiceUserId == (s.MergedIntoId ?? s.Id)).Select(v => (Guid?)v.Stamp).FirstOrDefault()))
             .FirstOrDefault()));
 
     // Every view asks it first; on SQLite one kept statement reads the live id and both stamps in one read transaction.
@@ -67,9 +67,9 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
                 $"WHERE {names.Column<NetworkViewStamp>(nameof(NetworkViewStamp.ServiceUserId))} = {liveId})";
             return $"SELECT {liveId}, {stamp}, {DataVersion.StampSql(names)} FROM {names.Table<ServiceUser>()} AS s WHERE {User(nameof(ServiceUser.Id))} = {SqlNames.Argument}";
         },
-        reader => reader.Read()
-            ? new SubjectStamp(reader.GetString(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)))
-            : null);
+        reader => !reader.Read() ? null
+            : reader.IsDBNull(2) ? throw new InvalidOperationException("The data_version row is missing; the database is not migrated.")
+            : new SubjectStamp(reader.GetString(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2))));
 
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.NetworkViewCacheSize) });
 
@@ -84,8 +84,8 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
             return await SqliteSubjectOf.RunAsync(db, serviceUserId, cancellationToken);
         }
 
-        return await SubjectOf.For(db)(db, serviceUserId, cancellationToken) is { } subject
-            ? subject with { Directory = await DataVersion.ReadAsync(db, cancellationToken) }
+        return await LiveRecordOf.For(db)(db, serviceUserId, cancellationToken) is { } live
+            ? new SubjectStamp(live.LiveId, live.Stamp, await DataVersion.ReadAsync(db, cancellationToken))
             : null;
     }
 
@@ -129,6 +129,8 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
     }
 
     private sealed record Kept(Guid Stamp, Guid Directory, NetworkSources Sources);
+
+    private sealed record LiveRecord(string LiveId, Guid? Stamp);
 }
 
 /// <summary>A service user's live id and the stamps its view was asked at.</summary>
