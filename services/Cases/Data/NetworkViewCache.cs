@@ -67,9 +67,9 @@ public sealed class NetworkViewCache(IOptions<CasesOptions> options) : IDisposab
                 $"WHERE {names.Column<NetworkViewStamp>(nameof(NetworkViewStamp.ServiceUserId))} = {liveId})";
             return $"SELECT {liveId}, {stamp}, {DataVersion.StampSql(names)} FROM {names.Table<ServiceUser>()} AS s WHERE {User(nameof(ServiceUser.Id))} = {SqlNames.Argument}";
         },
-        reader => !reader.Read() ? null
-            : reader.IsDBNull(2) ? throw new InvalidOperationException("The data_version row is missing; the database is not migrated.")
-            : new SubjectStamp(reader.GetString(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2))));
+        reader => reader.Read()
+            ? new SubjectStamp(reader.GetString(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), DataVersion.StampAt(reader, 2))
+            : null);
 
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.NetworkViewCacheSize) });
 

@@ -30,7 +30,7 @@ public sealed class DataVersion
     // Every search and every network view reads the stamp before it answers from memory.
     private static readonly SqliteKeptRead<Guid> SqliteStamp = new(
         names => $"SELECT {StampSql(names)}",
-        reader => reader.Read() && !reader.IsDBNull(0) ? Guid.Parse(reader.GetString(0)) : throw new InvalidOperationException("The data_version row is missing; the database is not migrated."));
+        reader => reader.Read() ? StampAt(reader, 0) : throw Missing());
 
     /// <summary>The stamp as committed now (in the context's transaction when it has one).</summary>
     public static Task<Guid> ReadAsync(ServiceDbContext db, CancellationToken cancellationToken) =>
@@ -39,6 +39,12 @@ public sealed class DataVersion
     /// <summary>A scalar subquery for the stamp, for a kept read that asks it with others in one statement.</summary>
     public static string StampSql(SqlNames names) =>
         $"(SELECT {names.Column<DataVersion>(nameof(Stamp))} FROM {names.Table<DataVersion>()} WHERE {names.Column<DataVersion>(nameof(Id))} = {RowId})";
+
+    /// <summary>The stamp <see cref="StampSql"/> read into column <paramref name="ordinal"/> of <paramref name="reader"/>'s row.</summary>
+    public static Guid StampAt(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? throw Missing() : Guid.Parse(reader.GetString(ordinal));
+
+    private static InvalidOperationException Missing() => new("The data_version row is missing; the database is not migrated.");
 
     /// <summary>Gives the row a new stamp in the next save of <paramref name="context"/>.</summary>
     internal static void Renew(DbContext context)
